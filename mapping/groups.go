@@ -1,0 +1,49 @@
+package mapping
+
+import "slices"
+
+// mapGroups turns the groups claim into host group ids (through the
+// catalog's IdP identifiers) and permissions (through the permission
+// rules). Both results are sorted and free of duplicates.
+func (m *Mapper) mapGroups(c *Claims, cat *Catalog, d *Decision) error {
+	v, found, err := c.find(m.groups)
+	if err != nil {
+		return err
+	}
+	d.GroupsSent = found
+	if !found {
+		d.Steps = append(d.Steps, Step{Kind: StepNoGroups, Claim: m.groups.text})
+		return nil
+	}
+	for i := 0; i < v.len(); i++ {
+		m.mapGroup(v.at(i), cat, d)
+	}
+	d.Groups = sortUnique(d.Groups)
+	d.Permissions = sortUnique(d.Permissions)
+	return nil
+}
+
+// mapGroup maps one IdP group and explains it.
+func (m *Mapper) mapGroup(g string, cat *Catalog, d *Decision) {
+	hosts := cat.groupsFor(g)
+	for _, h := range hosts {
+		d.Groups = append(d.Groups, h)
+		d.Steps = append(d.Steps, Step{Kind: StepGroupHost, Input: g, Output: h})
+	}
+	pe, ok := lookupFold(m.perms, g)
+	if ok {
+		d.Permissions = append(d.Permissions, pe.perms...)
+		d.Steps = append(d.Steps, Step{Kind: StepGroupPermissions, Input: g, Output: pe.display})
+	}
+	if !ok && len(hosts) == 0 {
+		d.Steps = append(d.Steps, Step{Kind: StepGroupUnmatched, Input: g})
+	}
+}
+
+func sortUnique(s []string) []string {
+	if len(s) < 2 {
+		return s
+	}
+	slices.Sort(s)
+	return slices.Compact(s)
+}
