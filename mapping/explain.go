@@ -117,9 +117,9 @@ func (s Step) String() string {
 		return "space " + q(s.Space) + ": no role at position " + pos + ": " + s.Output
 	case StepRoleIgnored:
 		if strings.TrimSpace(s.Input) == "" {
-			return "space " + q(s.Space) + " again at position " + pos + " without a role: ignored, keeps " + q(s.Output)
+			return "space " + q(s.Space) + " at position " + pos + " without a role: ignored, keeps " + q(s.Output)
 		}
-		return "space " + q(s.Space) + " again at position " + pos + ": role " + q(s.Input) + " ignored, keeps " + q(s.Output)
+		return "space " + q(s.Space) + " at position " + pos + ": role " + q(s.Input) + " ignored, keeps " + q(s.Output)
 	case StepSpaceUnknown:
 		return "space " + q(s.Input) + " unknown: ignored"
 	case StepSpaceEmpty:
