@@ -43,8 +43,8 @@ const (
 	// StepRoleMissing: space Space at position Pos has no role (more
 	// spaces than roles), so the default role Output applies.
 	StepRoleMissing
-	// StepRoleIgnored: space Space appears again at position Pos; its role
-	// Input there is ignored and the space keeps Output, the first valid
+	// StepRoleIgnored: space Space at position Pos is not the one whose role
+	// counts; its role Input is ignored and the space keeps Output, the first valid
 	// role (or the default role when none is valid).
 	StepRoleIgnored
 	// StepSpaceUnknown: the space Input at position Pos is unknown; it is

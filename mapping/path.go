@@ -162,6 +162,7 @@ func unescape(seg string) (string, int) {
 	}
 	var b strings.Builder
 	b.Grow(len(seg))
+	b.WriteString(seg[:i])
 	for ; i < len(seg); i++ {
 		c := seg[i]
 		if c != '~' {
