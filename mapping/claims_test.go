@@ -47,7 +47,7 @@ func reinferClaims(t testing.TB) mapping.Claims {
 		UserInfo: decodeJSON(t, `{"email": "userinfo@example.com", "locale": "en", "groups": ["ui-group"]}`),
 		SAML: map[string][]string{
 			"http://schemas.microsoft.com/ws/2008/06/identity/claims/groups": {"g1", "g2"},
-			"email": {"saml@example.com"},
+			"email":  {"saml@example.com"},
 			"locale": {"fr"},
 		},
 	}

@@ -66,13 +66,13 @@ func TestTorqueRules(t *testing.T) {
 		steps        []string
 	}{
 		{
-			name: "one space and one role",
+			name:  "one space and one role",
 			names: "DevOps", roles: "Space Developer",
 			want:  []mapping.Assignment{a("DevOps", "Space Developer")},
 			steps: []string{"space 'DevOps': role 'Space Developer' from position 1"},
 		},
 		{
-			name: "rule 1: one role for several spaces is reused in each",
+			name:  "rule 1: one role for several spaces is reused in each",
 			names: "Trial,DevOps,QA", roles: "Space Developer",
 			want: []mapping.Assignment{a("Trial", "Space Developer"), a("DevOps", "Space Developer"), a("QA", "Space Developer")},
 			steps: []string{
@@ -82,7 +82,7 @@ func TestTorqueRules(t *testing.T) {
 			},
 		},
 		{
-			name: "rule 2: several roles for the same space keep the first valid one",
+			name:  "rule 2: several roles for the same space keep the first valid one",
 			names: "DevOps,DevOps,DevOps", roles: "Bogus,Space Admin,Space Developer",
 			want: []mapping.Assignment{a("DevOps", "Space Admin")},
 			steps: []string{
@@ -92,13 +92,13 @@ func TestTorqueRules(t *testing.T) {
 			},
 		},
 		{
-			name: "rule 3: an unknown role gives Space Member",
+			name:  "rule 3: an unknown role gives Space Member",
 			names: "Trial", roles: "Admin ",
 			want:  []mapping.Assignment{a("Trial", "Space Member")},
 			steps: []string{"space 'Trial': role 'Admin ' unknown: Space Member"},
 		},
 		{
-			name: "rule 4: more spaces than roles gives the extras Space Member",
+			name:  "rule 4: more spaces than roles gives the extras Space Member",
 			names: "Trial,DevOps,QA", roles: "Space Admin,Space Developer",
 			want: []mapping.Assignment{a("Trial", "Space Admin"), a("DevOps", "Space Developer"), a("QA", "Space Member")},
 			steps: []string{
@@ -108,7 +108,7 @@ func TestTorqueRules(t *testing.T) {
 			},
 		},
 		{
-			name: "rule 5: more roles than spaces ignores the extra roles",
+			name:  "rule 5: more roles than spaces ignores the extra roles",
 			names: "Trial", roles: "Space Admin,Space Developer,Space Member",
 			want: []mapping.Assignment{a("Trial", "Space Admin")},
 			steps: []string{
@@ -118,7 +118,7 @@ func TestTorqueRules(t *testing.T) {
 			},
 		},
 		{
-			name: "rule 6: an unknown space is ignored with its role",
+			name:  "rule 6: an unknown space is ignored with its role",
 			names: "Trial2,DevOps", roles: "Space Admin,Space Developer",
 			want: []mapping.Assignment{a("DevOps", "Space Developer")},
 			steps: []string{
@@ -127,12 +127,12 @@ func TestTorqueRules(t *testing.T) {
 			},
 		},
 		{
-			name: "names match case-insensitively with blanks trimmed, host spelling kept",
+			name:  "names match case-insensitively with blanks trimmed, host spelling kept",
 			names: " devops , TRIAL", roles: "space developer ,  SPACE ADMIN",
 			want: []mapping.Assignment{a("DevOps", "Space Developer"), a("Trial", "Space Admin")},
 		},
 		{
-			name: "Torque's example: member of Trial, developer of DevOps",
+			name:  "Torque's example: member of Trial, developer of DevOps",
 			names: "Trial,DevOps", roles: "Space Member,Space Developer",
 			want: []mapping.Assignment{a("Trial", "Space Member"), a("DevOps", "Space Developer")},
 		},
@@ -157,7 +157,7 @@ func TestTorqueRules(t *testing.T) {
 			},
 		},
 		{
-			name: "all roles of a repeated space unknown gives Space Member",
+			name:  "all roles of a repeated space unknown gives Space Member",
 			names: "QA,QA", roles: "x,y",
 			want: []mapping.Assignment{a("QA", "Space Member")},
 			steps: []string{
@@ -166,18 +166,18 @@ func TestTorqueRules(t *testing.T) {
 			},
 		},
 		{
-			name: "spaces without any role claim get Space Member",
+			name:  "spaces without any role claim get Space Member",
 			names: "Trial,QA", roles: nil,
 			want: []mapping.Assignment{a("Trial", "Space Member"), a("QA", "Space Member")},
 		},
 		{
-			name: "roles without a space claim are all ignored",
+			name:  "roles without a space claim are all ignored",
 			names: nil, roles: "Space Admin",
 			want:  nil,
 			steps: []string{"role 'Space Admin' at position 1 has no space: ignored"},
 		},
 		{
-			name: "empty items keep positions",
+			name:  "empty items keep positions",
 			names: "Trial,,QA", roles: "Space Admin,Space Developer,Space Developer",
 			want: []mapping.Assignment{a("Trial", "Space Admin"), a("QA", "Space Developer")},
 			steps: []string{
@@ -187,7 +187,7 @@ func TestTorqueRules(t *testing.T) {
 			},
 		},
 		{
-			name: "SAML-style multi-valued claims are split and concatenated",
+			name:  "SAML-style multi-valued claims are split and concatenated",
 			names: []any{"Trial", "DevOps,QA"}, roles: []any{"Space Admin,Space Developer", "Space Member"},
 			want: []mapping.Assignment{a("Trial", "Space Admin"), a("DevOps", "Space Developer"), a("QA", "Space Member")},
 		},
