@@ -6,12 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// Limits on email addresses (RFC 5321).
+// Limits on email addresses (RFC 5321); the whole-address limit also
+// bounds the domain.
 const (
-	maxEmailLen  = 254
-	maxLocalLen  = 64
-	maxLabelLen  = 63
-	maxDomainLen = 253
+	maxEmailLen = 254
+	maxLocalLen = 64
+	maxLabelLen = 63
 )
 
 // NormalizeEmail trims surrounding blanks, lower-cases s and checks that
@@ -80,11 +80,8 @@ func isAtext(r rune) bool {
 }
 
 func checkDomain(d string) string {
-	switch {
-	case d == "":
+	if d == "" {
 		return "empty domain"
-	case len(d) > maxDomainLen:
-		return "domain longer than 253 bytes"
 	}
 	labels := 0
 	last := ""
