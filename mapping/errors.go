@@ -80,6 +80,9 @@ type EmailError struct {
 
 // Error implements error. It names the claim, not the value.
 func (e *EmailError) Error() string {
+	if e.Claim == "" {
+		return "mapping: not an email address: " + e.Reason
+	}
 	return fmt.Sprintf("mapping: claim %q is not an email address: %s", clip(e.Claim), e.Reason)
 }
 

@@ -151,6 +151,7 @@ func TestErrorMessages(t *testing.T) {
 		{&mapping.PathError{Path: strings.Repeat("p", 300), Offset: 3, Reason: "bad"}, `mapping: invalid claim path "` + strings.Repeat("p", 200) + `..." at byte 3: bad`},
 		{&mapping.RuleError{Field: "DefaultRole", Reason: "not one of Roles"}, "mapping: DefaultRole: not one of Roles"},
 		{&mapping.EmailError{Claim: "upn", Value: "x", Reason: "no '@'"}, `mapping: claim "upn" is not an email address: no '@'`},
+		{&mapping.EmailError{Reason: "empty"}, "mapping: not an email address: empty"},
 		{&mapping.PatternError{Email: "a@b.co", Pattern: "^x$"}, `mapping: email does not match the email pattern "^x$"`},
 	}
 	for _, tc := range tests {
