@@ -167,7 +167,7 @@ func (l *spaceList) explain(i int, s entry, def string) Step {
 		return Step{Kind: StepSpaceRole, Space: s.canon, Input: input, Output: l.roles[r].canon, Pos: r + 1}
 	case c >= 0 || l.firstOf(s.canon) != i:
 		return Step{Kind: StepRoleIgnored, Space: s.canon, Input: input, Output: l.roleOf(s.canon, def), Pos: pos}
-	case r < 0:
+	case r < 0 || strings.TrimSpace(input) == "":
 		return Step{Kind: StepRoleMissing, Space: s.canon, Output: def, Pos: pos}
 	}
 	return Step{Kind: StepRoleUnknown, Space: s.canon, Input: input, Output: def, Pos: r + 1}

@@ -1,0 +1,175 @@
+package mapping_test
+
+import (
+	"net/mail"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ssokit/ssokit/mapping"
+)
+
+// FuzzParsePath checks that any text either fails with ErrInvalidPath or
+// gives a path that round-trips through String and NewPath and resolves
+// in a document built from its own segments.
+func FuzzParsePath(f *testing.F) {
+	for _, s := range []string{
+		"groups", "id_token:roles", "access_token:resource_access/reinfer.io/roles",
+		"resource_access/reinfer.io/roles", "a~1b/c~0d", "saml:http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+		"urn:oid:1.3.6.1.4.1.5923.1.5.1.1", "userinfo:saml:x", "", "/", "a//b", "~", "~2", "id_token:", "a/",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := mapping.ParsePath(s)
+		if err != nil {
+			if p.IsZero() && strings.Contains(err.Error(), "invalid claim path") {
+				return
+			}
+			t.Fatalf("ParsePath(%q): %v with path %v", s, err, p)
+		}
+		segs := p.Segments()
+		if len(segs) == 0 || len(segs) > mapping.MaxPathSegments {
+			t.Fatalf("ParsePath(%q) gave %d segments", s, len(segs))
+		}
+		q, err := mapping.ParsePath(p.String())
+		if err != nil || !q.Equal(p) || q.Document() != p.Document() || !slices.Equal(q.Segments(), segs) {
+			t.Fatalf("round trip of %q via %q: %v %q, %v", s, p, q.Document(), q.Segments(), err)
+		}
+		if n, err := mapping.NewPath(p.Document(), segs...); err != nil || !n.Equal(p) {
+			t.Fatalf("NewPath(%v, %q) = %v, %v; want %v", p.Document(), segs, n, err, p)
+		}
+		got, err := claimsFor(p).Strings(p)
+		if err != nil || !slices.Equal(got, []string{"found"}) {
+			t.Fatalf("path %q does not resolve in its own document: %q, %v", p, got, err)
+		}
+	})
+}
+
+// claimsFor builds claims in which p resolves to "found".
+func claimsFor(p mapping.Path) mapping.Claims {
+	segs := p.Segments()
+	if p.Document() == mapping.DocSAML {
+		return mapping.Claims{SAML: map[string][]string{strings.Join(segs, "/"): {"found"}}}
+	}
+	var v any = "found"
+	for i := len(segs) - 1; i >= 0; i-- {
+		v = map[string]any{segs[i]: v}
+	}
+	doc := v.(map[string]any)
+	switch p.Document() {
+	case mapping.DocAccessToken:
+		return mapping.Claims{AccessToken: doc}
+	case mapping.DocUserInfo:
+		return mapping.Claims{UserInfo: doc}
+	}
+	return mapping.Claims{IDToken: doc}
+}
+
+// FuzzSpaceRoles checks the space/role parser against a plain reference
+// implementation of Torque's six rules, and that every position is
+// explained.
+func FuzzSpaceRoles(f *testing.F) {
+	for _, s := range [][2]string{
+		{"Trial,DevOps", "Space Member,Space Developer"},
+		{"Trial,DevOps,QA", "Space Developer"},
+		{"DevOps,DevOps", "Bogus,Space Admin"},
+		{"Trial, Trial2, DevOps, devops, QA ,Prod", "Admin , Space Admin, Bogus, Space Developer, Space Admin"},
+		{"", ""}, {",,,", "x,"}, {"Trial", ""}, {"", "Space Admin,Space Member"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	m := compile(f, mapping.Rules{})
+	cat := torqueCatalog(f)
+	f.Fuzz(func(t *testing.T, names, roles string) {
+		d, err := m.Map(spaceClaims(names, roles), cat)
+		nSpaces, nRoles := strings.Count(names, ",")+1, strings.Count(roles, ",")+1
+		if nSpaces+nRoles > 2*mapping.MaxSpaces && err != nil {
+			return
+		}
+		if err != nil {
+			t.Fatalf("Map(%q, %q): %v", names, roles, err)
+		}
+		if want := referenceSpaces(cat, names, roles); !slices.Equal(d.Spaces, want) {
+			t.Fatalf("Map(%q, %q) = %v, reference %v", names, roles, d.Spaces, want)
+		}
+		spaceSteps := 0
+		for _, s := range d.Steps {
+			if s.Kind >= mapping.StepSpaceRole && s.Kind <= mapping.StepRoleExtra {
+				spaceSteps++
+			}
+		}
+		if want := max(nSpaces, nRoles); spaceSteps != want {
+			t.Fatalf("Map(%q, %q): %d space steps, want one per position, %d:\n%s", names, roles, spaceSteps, want, d.Explain())
+		}
+		for _, s := range d.Steps {
+			if str := s.String(); strings.Contains(str, "\n") || !utf8.ValidString(str) {
+				t.Fatalf("step renders unsafely: %q", str)
+			}
+		}
+	})
+}
+
+// referenceSpaces is Torque's rules written as plainly as possible.
+func referenceSpaces(cat *mapping.Catalog, names, roles string) []mapping.Assignment {
+	spaces, rs := strings.Split(names, ","), strings.Split(roles, ",")
+	chosen := map[string]string{}
+	var order []string
+	for i, s := range spaces {
+		space, ok := cat.Space(s)
+		if !ok {
+			continue // rule 6
+		}
+		if _, seen := chosen[space]; !seen {
+			order = append(order, space)
+			chosen[space] = ""
+		}
+		var role string
+		switch {
+		case len(rs) == 1:
+			role = rs[0] // rule 1
+		case i < len(rs):
+			role = rs[i] // rule 5: roles past the last space are never read
+		}
+		if r, ok := cat.Role(role); ok && chosen[space] == "" {
+			chosen[space] = r // rule 2: first valid
+		}
+	}
+	var out []mapping.Assignment
+	for _, s := range order {
+		r := chosen[s]
+		if r == "" {
+			r = cat.DefaultRole() // rules 3 and 4
+		}
+		out = append(out, mapping.Assignment{Space: s, Role: r})
+	}
+	return out
+}
+
+// FuzzNormalizeEmail checks that an accepted address is normalised,
+// stable, and a plain address to net/mail too.
+func FuzzNormalizeEmail(f *testing.F) {
+	for _, s := range []string{
+		"ann@example.com", " Ann@Example.COM ", "Ann <ann@example.com>", `"a b"@x.com`, "a@[1.2.3.4]",
+		"jürgen@münchen.de", "a..b@x.com", "a@b", "a@b.c.", "a(b)@x.com", "a@x.com,b@y.com",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := mapping.NormalizeEmail(s)
+		if err != nil {
+			return
+		}
+		if e != strings.ToLower(strings.TrimSpace(s)) {
+			t.Fatalf("NormalizeEmail(%q) = %q, not the trimmed lower-case input", s, e)
+		}
+		if again, err := mapping.NormalizeEmail(e); err != nil || again != e {
+			t.Fatalf("not stable: %q -> %q, %v", e, again, err)
+		}
+		a, err := mail.ParseAddress(e)
+		if err != nil || a.Name != "" || a.Address != e {
+			t.Fatalf("accepted %q but net/mail says %v, %v", e, a, err)
+		}
+	})
+}
