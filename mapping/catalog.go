@@ -121,13 +121,3 @@ func (c *Catalog) DefaultRole() string {
 	}
 	return c.defaultRole
 }
-
-// groupsFor returns the host group ids mapped to the IdP identifier id.
-// The slice is shared and must not be modified.
-func (c *Catalog) groupsFor(id string) []string {
-	if c == nil {
-		return nil
-	}
-	g, _ := lookupFold(c.groups, id)
-	return g
-}

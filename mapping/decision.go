@@ -57,7 +57,7 @@ func (d *Decision) Explain() string {
 // administrator can see how far the login got. Map never modifies c or
 // cat and is safe to call concurrently.
 func (m *Mapper) Map(c Claims, cat *Catalog) (Decision, error) {
-	d := Decision{Steps: make([]Step, 0, 16)}
+	d := Decision{Steps: make([]Step, 0, m.estimateSteps(&c))}
 	if err := m.mapEmail(&c, &d); err != nil {
 		return d, err
 	}
@@ -69,4 +69,29 @@ func (m *Mapper) Map(c Claims, cat *Catalog) (Decision, error) {
 		return d, err
 	}
 	return d, m.mapGroups(&c, cat, &d)
+}
+
+// estimateSteps sizes the step list so that a typical login allocates it
+// once: three identity steps, one per space position, one per group (a
+// group that maps to several things grows the list).
+func (m *Mapper) estimateSteps(c *Claims) int {
+	const most = 256 // beyond this, let append grow the list
+	n := 3 + max(1, countItems(c, m.spaceName), countItems(c, m.spaceRole)) + 1
+	if v, found, _ := c.find(m.groups); found {
+		n += v.len()
+	}
+	return min(n, most)
+}
+
+// countItems counts the comma-separated items of an optional claim.
+func countItems(c *Claims, p Path) int {
+	v, found, _ := c.find(p)
+	if !found {
+		return 0
+	}
+	n := v.len()
+	for i := 0; i < v.len() && n <= MaxSpaces; i++ {
+		n += strings.Count(v.at(i), ",")
+	}
+	return n
 }

@@ -41,7 +41,8 @@ const (
 	// Input, is unknown, so the default role Output applies.
 	StepRoleUnknown
 	// StepRoleMissing: space Space at position Pos has no role (more
-	// spaces than roles), so the default role Output applies.
+	// spaces than roles, or a blank one), so the default role Output
+	// applies.
 	StepRoleMissing
 	// StepRoleIgnored: space Space at position Pos is not the one whose role
 	// counts; its role Input is ignored and the space keeps Output, the first valid

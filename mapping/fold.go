@@ -6,30 +6,50 @@ import "strings"
 // lower-cased. Catalog and rule keys are stored folded.
 func foldKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// lookupFold looks s up in m, whose keys are folded with foldKey, without
-// allocating when s is ASCII and short: the folded bytes live on the stack
-// and the map index with string(bytes) does not copy.
-func lookupFold[V any](m map[string]V, s string) (V, bool) {
+// folded is a name folded like foldKey, held in a stack buffer when it is
+// short ASCII so that looking it up allocates nothing: a map index with
+// string(bytes) does not copy.
+type folded struct {
+	buf   [128]byte
+	n     int
+	other string // the folded name when it did not fit buf
+}
+
+// fold trims and lower-cases s into f.
+func (f *folded) fold(s string) {
 	s = strings.TrimSpace(s)
-	var buf [128]byte
-	if len(s) <= len(buf) {
-		ascii := true
+	f.n, f.other = -1, ""
+	if len(s) <= len(f.buf) {
 		for i := 0; i < len(s); i++ {
 			c := s[i]
 			if c >= 0x80 {
-				ascii = false
-				break
+				f.other = strings.ToLower(s)
+				return
 			}
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			buf[i] = c
+			f.buf[i] = c
 		}
-		if ascii {
-			v, ok := m[string(buf[:len(s)])]
-			return v, ok
-		}
+		f.n = len(s)
+		return
 	}
-	v, ok := m[strings.ToLower(s)]
+	f.other = strings.ToLower(s)
+}
+
+// lookupFolded looks f up in m, whose keys are folded with foldKey.
+func lookupFolded[V any](m map[string]V, f *folded) (V, bool) {
+	if f.n >= 0 {
+		v, ok := m[string(f.buf[:f.n])]
+		return v, ok
+	}
+	v, ok := m[f.other]
 	return v, ok
+}
+
+// lookupFold looks s up in m, whose keys are folded with foldKey.
+func lookupFold[V any](m map[string]V, s string) (V, bool) {
+	var f folded
+	f.fold(s)
+	return lookupFolded(m, &f)
 }

@@ -15,6 +15,11 @@ func (m *Mapper) mapGroups(c *Claims, cat *Catalog, d *Decision) error {
 		d.Steps = append(d.Steps, Step{Kind: StepNoGroups, Claim: m.groups.text})
 		return nil
 	}
+	// One backing array for both lists: a host group and the largest
+	// permission rule per IdP group fit without growing.
+	n, p := v.len(), v.len()*m.maxPerms
+	buf := make([]string, 0, n+p)
+	d.Groups, d.Permissions = buf[:0:n], buf[n:n:n+p]
 	for i := 0; i < v.len(); i++ {
 		m.mapGroup(v.at(i), cat, d)
 	}
@@ -25,12 +30,17 @@ func (m *Mapper) mapGroups(c *Claims, cat *Catalog, d *Decision) error {
 
 // mapGroup maps one IdP group and explains it.
 func (m *Mapper) mapGroup(g string, cat *Catalog, d *Decision) {
-	hosts := cat.groupsFor(g)
+	var key folded
+	key.fold(g)
+	var hosts []string
+	if cat != nil {
+		hosts, _ = lookupFolded(cat.groups, &key)
+	}
 	for _, h := range hosts {
 		d.Groups = append(d.Groups, h)
 		d.Steps = append(d.Steps, Step{Kind: StepGroupHost, Input: g, Output: h})
 	}
-	pe, ok := lookupFold(m.perms, g)
+	pe, ok := lookupFolded(m.perms, &key)
 	if ok {
 		d.Permissions = append(d.Permissions, pe.perms...)
 		d.Steps = append(d.Steps, Step{Kind: StepGroupPermissions, Input: g, Output: pe.display})
@@ -41,8 +51,8 @@ func (m *Mapper) mapGroup(g string, cat *Catalog, d *Decision) {
 }
 
 func sortUnique(s []string) []string {
-	if len(s) < 2 {
-		return s
+	if len(s) == 0 {
+		return nil
 	}
 	slices.Sort(s)
 	return slices.Compact(s)

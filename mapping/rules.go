@@ -79,6 +79,7 @@ type Mapper struct {
 	nameOptional               bool
 	pattern                    *regexp.Regexp
 	perms                      map[string]permEntry
+	maxPerms                   int // most permissions one rule grants
 	loadLocation               func(string) (*time.Location, error)
 	zones                      *zoneCache
 }
@@ -121,6 +122,9 @@ func Compile(r Rules) (*Mapper, error) {
 	}
 	m.pattern = compilePattern(r.EmailPattern, &errs)
 	m.perms = compilePermissions(r.Permissions, &errs)
+	for _, pe := range m.perms {
+		m.maxPerms = max(m.maxPerms, len(pe.perms))
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

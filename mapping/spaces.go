@@ -96,6 +96,9 @@ func (l *spaceList) roleAt(i int) int {
 
 // assign decides each known space's role, then explains every position.
 func (l *spaceList) assign(def string, d *Decision) {
+	if len(l.spaces) > 0 {
+		d.Spaces = make([]Assignment, 0, len(l.spaces))
+	}
 	first := len(d.Spaces)
 	for _, s := range l.spaces {
 		if s.canon == "" || l.indexOf(s.canon, d.Spaces[first:]) >= 0 {
