@@ -26,6 +26,11 @@ type Decision struct {
 	// GroupsSent reports whether the groups claim was present at all. A
 	// strict group sync should not remove memberships when it was not.
 	GroupsSent bool
+	// GroupsDistributed reports that the groups claim was left out and
+	// named in "_claim_names" instead (Entra ID's groups overage: the
+	// user is in more groups than a token holds). The host must fetch the
+	// groups elsewhere (Microsoft Graph) or keep memberships unchanged.
+	GroupsDistributed bool
 	// Steps explain the decision, one rule application each.
 	Steps []Step
 }

@@ -99,7 +99,9 @@
 // Entra ID object ids are GUIDs) becomes a member in [Decision.Groups];
 // each [PermissionRule] for the group adds its permissions to
 // [Decision.Permissions]. [Decision.GroupsSent] tells a strict sync
-// whether the claim was present at all.
+// whether the claim was present at all, and [Decision.GroupsDistributed]
+// that it was left out and named in "_claim_names" instead (Entra ID's
+// "groups overage" for users in more groups than a token holds).
 //
 // # Explanations
 //

@@ -58,6 +58,10 @@ const (
 	StepRoleExtra
 	// StepNoGroups: the groups claim is absent.
 	StepNoGroups
+	// StepGroupsDistributed: the groups claim is absent but named in
+	// "_claim_names": the identity provider left it out (Entra ID's groups
+	// overage) and it must be fetched elsewhere.
+	StepGroupsDistributed
 	// StepGroupHost: the IdP group Input maps to host group Output.
 	StepGroupHost
 	// StepGroupPermissions: the IdP group Input grants the permissions
@@ -129,6 +133,8 @@ func (s Step) String() string {
 		return "role " + q(s.Input) + " at position " + pos + " has no space: ignored"
 	case StepNoGroups:
 		return "no groups claim " + q(s.Claim) + ": no groups"
+	case StepGroupsDistributed:
+		return "groups claim " + q(s.Claim) + " left out of the token and named in '_claim_names' (too many groups): not read"
 	case StepGroupHost:
 		return "group " + q(s.Input) + ": host group " + q(s.Output)
 	case StepGroupPermissions:

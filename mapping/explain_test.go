@@ -30,6 +30,7 @@ func TestStepString(t *testing.T) {
 		{mapping.Step{Kind: mapping.StepSpaceEmpty, Pos: 4}, "space at position 4 is empty: ignored"},
 		{mapping.Step{Kind: mapping.StepRoleExtra, Input: "Owner", Pos: 4}, "role 'Owner' at position 4 has no space: ignored"},
 		{mapping.Step{Kind: mapping.StepNoGroups, Claim: "groups"}, "no groups claim 'groups': no groups"},
+		{mapping.Step{Kind: mapping.StepGroupsDistributed, Claim: "groups"}, "groups claim 'groups' left out of the token and named in '_claim_names' (too many groups): not read"},
 		{mapping.Step{Kind: mapping.StepGroupHost, Input: "G1", Output: "ops"}, "group 'G1': host group 'ops'"},
 		{mapping.Step{Kind: mapping.StepGroupPermissions, Input: "G1", Output: "'read'"}, "group 'G1': permissions 'read'"},
 		{mapping.Step{Kind: mapping.StepGroupUnmatched, Input: "G2"}, "group 'G2' not mapped: ignored"},

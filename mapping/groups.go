@@ -12,6 +12,10 @@ func (m *Mapper) mapGroups(c *Claims, cat *Catalog, d *Decision) error {
 	}
 	d.GroupsSent = found
 	if !found {
+		if d.GroupsDistributed = c.distributed(m.groups); d.GroupsDistributed {
+			d.Steps = append(d.Steps, Step{Kind: StepGroupsDistributed, Claim: m.groups.text})
+			return nil
+		}
 		d.Steps = append(d.Steps, Step{Kind: StepNoGroups, Claim: m.groups.text})
 		return nil
 	}
@@ -56,4 +60,31 @@ func sortUnique(s []string) []string {
 	}
 	slices.Sort(s)
 	return slices.Compact(s)
+}
+
+// distributed reports whether a JSON document p reads names p's claim in
+// "_claim_names" instead of carrying it (OpenID Connect Core 5.6.2
+// aggregated and distributed claims). Entra ID does this for users in
+// more groups than fit in a token ("groups overage").
+func (c *Claims) distributed(p Path) bool {
+	if len(p.segs) != 1 {
+		return false
+	}
+	docs := [...]map[string]any{c.IDToken, c.UserInfo}
+	switch p.doc {
+	case DocIDToken:
+		docs = [...]map[string]any{c.IDToken, nil}
+	case DocUserInfo:
+		docs = [...]map[string]any{c.UserInfo, nil}
+	case DocAccessToken:
+		docs = [...]map[string]any{c.AccessToken, nil}
+	case DocSAML:
+		return false
+	}
+	for _, doc := range docs {
+		if names, ok := doc["_claim_names"].(map[string]any); ok && names[p.segs[0]] != nil {
+			return true
+		}
+	}
+	return false
 }

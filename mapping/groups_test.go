@@ -200,3 +200,41 @@ func TestDecisionDoesNotShareRuleSlices(t *testing.T) {
 		t.Fatalf("changing one decision changed the compiled rules: %q", d2.Permissions)
 	}
 }
+
+func TestGroupsOverage(t *testing.T) {
+	overage := map[string]any{
+		"email": "ann@example.com", "name": "Ann",
+		"_claim_names":   map[string]any{"groups": "src1"},
+		"_claim_sources": map[string]any{"src1": map[string]any{"endpoint": "https://graph.microsoft.com/v1.0/users/x/getMemberObjects"}},
+	}
+	tests := []struct {
+		name   string
+		path   string
+		claims mapping.Claims
+		want   bool
+	}{
+		{"Entra overage in the ID token", "groups", mapping.Claims{IDToken: overage}, true},
+		{"selected ID token", "id_token:groups", mapping.Claims{IDToken: overage}, true},
+		{"overage in the access token", "access_token:groups", mapping.Claims{IDToken: overage, AccessToken: map[string]any{"_claim_names": map[string]any{"groups": "src1"}}}, true},
+		{"overage in userinfo", "userinfo:groups", mapping.Claims{IDToken: overage, UserInfo: map[string]any{"_claim_names": map[string]any{"groups": "src1"}}}, true},
+		{"another claim's overage", "roles", mapping.Claims{IDToken: overage}, false},
+		{"nested path", "id_token:a/groups", mapping.Claims{IDToken: overage}, false},
+		{"SAML", "saml:groups", mapping.Claims{IDToken: overage}, false},
+		{"no overage", "groups", mapping.Claims{IDToken: map[string]any{"email": "ann@example.com", "name": "Ann"}}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := compile(t, mapping.Rules{Groups: tc.path}).Map(tc.claims, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.GroupsDistributed != tc.want || d.GroupsSent {
+				t.Errorf("GroupsDistributed = %v, GroupsSent = %v; want %v, false", d.GroupsDistributed, d.GroupsSent, tc.want)
+			}
+			step := "groups claim '" + tc.path + "' left out of the token and named in '_claim_names' (too many groups): not read"
+			if hasStep(d, step) != tc.want {
+				t.Errorf("step %q present = %v, want %v:\n%s", step, !tc.want, tc.want, d.Explain())
+			}
+		})
+	}
+}
