@@ -49,7 +49,7 @@ const (
 	// role (or the default role when none is valid).
 	StepRoleIgnored
 	// StepSpaceUnknown: the space Input at position Pos is unknown; it is
-	// ignored with its role Output.
+	// ignored, and so is the role paired with it.
 	StepSpaceUnknown
 	// StepSpaceEmpty: position Pos of the space list is empty; ignored.
 	StepSpaceEmpty

@@ -99,9 +99,8 @@ func (l *spaceList) assign(def string, d *Decision) {
 	if len(l.spaces) > 0 {
 		d.Spaces = make([]Assignment, 0, len(l.spaces))
 	}
-	first := len(d.Spaces)
 	for _, s := range l.spaces {
-		if s.canon == "" || l.indexOf(s.canon, d.Spaces[first:]) >= 0 {
+		if s.canon == "" || l.indexOf(s.canon, d.Spaces) >= 0 {
 			continue
 		}
 		d.Spaces = append(d.Spaces, Assignment{Space: s.canon, Role: l.roleOf(s.canon, def)})
