@@ -69,7 +69,12 @@ func NewCatalog(cfg CatalogConfig) (*Catalog, error) {
 			errs = append(errs, &RuleError{Field: field + ".ID", Reason: "empty"})
 			continue
 		}
-		if k := foldKey(g.IdPID); k != "" {
+		k := foldKey(g.IdPID)
+		if len(k) > MaxNameLen {
+			errs = append(errs, &RuleError{Field: field + ".IdPID", Reason: "longer than " + strconv.Itoa(MaxNameLen) + " bytes"})
+			continue
+		}
+		if k != "" {
 			c.groups[k] = append(c.groups[k], g.ID)
 		}
 	}
@@ -85,8 +90,8 @@ func index(field string, names []string, errs *[]error) map[string]string {
 	for i, n := range names {
 		k := foldKey(n)
 		f := field + "[" + strconv.Itoa(i) + "]"
-		if k == "" {
-			*errs = append(*errs, &RuleError{Field: f, Reason: "empty"})
+		if k == "" || len(k) > MaxNameLen {
+			*errs = append(*errs, &RuleError{Field: f, Reason: "empty or longer than " + strconv.Itoa(MaxNameLen) + " bytes"})
 			continue
 		}
 		if prev, dup := m[k]; dup {

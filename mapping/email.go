@@ -22,7 +22,11 @@ const (
 // provider that sends one is misconfigured. The error is an
 // [*EmailError] wrapping [ErrInvalidEmail].
 func NormalizeEmail(s string) (string, error) {
-	e := strings.ToLower(strings.TrimSpace(s))
+	e := strings.TrimSpace(s)
+	if len(e) > maxEmailLen {
+		return "", &EmailError{Value: e[:maxEmailLen], Reason: "longer than 254 bytes"}
+	}
+	e = strings.ToLower(e)
 	if reason := checkEmail(e); reason != "" {
 		return "", &EmailError{Value: e, Reason: reason}
 	}

@@ -152,8 +152,8 @@ func compilePermissions(rules []PermissionRule, errs *[]error) map[string]permEn
 		field := "Permissions[" + strconv.Itoa(i) + "]"
 		k := foldKey(r.Group)
 		switch {
-		case k == "":
-			*errs = append(*errs, &RuleError{Field: field + ".Group", Reason: "empty"})
+		case k == "" || len(k) > MaxNameLen:
+			*errs = append(*errs, &RuleError{Field: field + ".Group", Reason: "empty or longer than " + strconv.Itoa(MaxNameLen) + " bytes"})
 			continue
 		case len(r.Permissions) == 0:
 			*errs = append(*errs, &RuleError{Field: field + ".Permissions", Reason: "empty"})

@@ -160,3 +160,46 @@ func TestErrorMessages(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesLongerThanMaxNameLenAreRefused(t *testing.T) {
+	long := strings.Repeat("n", mapping.MaxNameLen+1)
+	_, err := mapping.NewCatalog(mapping.CatalogConfig{
+		Spaces: []string{long}, Roles: []string{"r"}, DefaultRole: "r",
+		Groups: []mapping.Group{{ID: "g", IdPID: long}},
+	})
+	if got := strings.Join(ruleErrors(t, err), ","); got != "Spaces[0],Groups[0].IdPID" {
+		t.Errorf("catalog fields = %s", got)
+	}
+	_, err = mapping.Compile(mapping.Rules{Permissions: []mapping.PermissionRule{{Group: long, Permissions: []string{"p"}}}})
+	if got := strings.Join(ruleErrors(t, err), ","); got != "Permissions[0].Group" {
+		t.Errorf("rules fields = %s", got)
+	}
+	ok := strings.Repeat("n", mapping.MaxNameLen)
+	if _, err := mapping.NewCatalog(mapping.CatalogConfig{Spaces: []string{ok}, Roles: []string{"r"}, DefaultRole: "r"}); err != nil {
+		t.Errorf("a name of exactly MaxNameLen bytes is refused: %v", err)
+	}
+}
+
+func TestLongClaimValuesMatchNothing(t *testing.T) {
+	at := strings.Repeat("G", mapping.MaxNameLen)
+	cat, err := mapping.NewCatalog(mapping.CatalogConfig{Groups: []mapping.Group{{ID: "max", IdPID: at}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := compile(t, mapping.Rules{})
+	d, err := m.Map(groupClaims([]any{at, at + "g", strings.Repeat("x", 1<<20)}), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Groups) != 1 || d.Groups[0] != "max" {
+		t.Errorf("groups = %q, want only the group at the length limit", d.Groups)
+	}
+}
+
+func TestNormalizeEmailHugeInput(t *testing.T) {
+	_, err := mapping.NormalizeEmail(strings.Repeat("A", 1<<20) + "@example.com")
+	var ee *mapping.EmailError
+	if !errors.As(err, &ee) || len(ee.Value) > 254 {
+		t.Fatalf("err = %v", err)
+	}
+}
