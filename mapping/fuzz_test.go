@@ -1,6 +1,7 @@
 package mapping_test
 
 import (
+	"encoding/json"
 	"net/mail"
 	"slices"
 	"strings"
@@ -172,4 +173,62 @@ func FuzzNormalizeEmail(f *testing.F) {
 			t.Fatalf("accepted %q but net/mail says %v, %v", e, a, err)
 		}
 	})
+}
+
+// FuzzMapJSON maps arbitrary JSON claims and checks the decision's
+// invariants: a valid email, known and unique spaces, sorted unique
+// groups and permissions, and steps that render on one line.
+func FuzzMapJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"email":"ann@example.com","name":"Ann","space_name":"Trial,DevOps","space_role":"Space Admin","groups":["reinfer-users","6f1c7e2a-5b0d-4b8e-9c3a-2d4e5f607182"],"timezone":"Europe/Berlin"}`,
+		`{"email":"x","name":1}`,
+		`{"email":["a@b.co"],"given_name":"A","family_name":null,"groups":"reinfer-admins"}`,
+		`{"preferred_username":"a@b.co","_claim_names":{"groups":"src1"}}`,
+		`{"email":"a@b.co","name":"A","resource_access":{"reinfer.io":{"roles":["labellers",{"x":1}]}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	m := compile(f, mapping.Rules{Permissions: reinferRules()})
+	alt := compile(f, mapping.Rules{Email: "preferred_username", NameOptional: true, Groups: "access_token:resource_access/reinfer.io/roles", Permissions: reinferRules()})
+	cat := torqueCatalog(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var doc map[string]any
+		if json.Unmarshal(data, &doc) != nil {
+			return
+		}
+		for _, mp := range []*mapping.Mapper{m, alt} {
+			d, err := mp.Map(mapping.Claims{IDToken: doc, AccessToken: doc, UserInfo: doc}, cat)
+			checkDecision(t, d, err)
+		}
+	})
+}
+
+func checkDecision(t *testing.T, d mapping.Decision, err error) {
+	t.Helper()
+	for _, s := range d.Steps {
+		if str := s.String(); strings.ContainsAny(str, "\n\r") || !utf8.ValidString(str) {
+			t.Fatalf("step renders unsafely: %q", str)
+		}
+	}
+	if err != nil {
+		if err.Error() == "" || d.Spaces != nil || d.Groups != nil {
+			t.Fatalf("error %v with decision %+v", err, d)
+		}
+		return
+	}
+	if e, err := mapping.NormalizeEmail(d.Email); err != nil || e != d.Email {
+		t.Fatalf("decided email %q is not normalised: %v", d.Email, err)
+	}
+	seen := map[string]bool{}
+	for _, a := range d.Spaces {
+		if seen[a.Space] || a.Role == "" {
+			t.Fatalf("spaces %v: duplicate or empty role", d.Spaces)
+		}
+		seen[a.Space] = true
+	}
+	for _, l := range [][]string{d.Groups, d.Permissions} {
+		if !slices.IsSorted(l) || len(slices.Compact(slices.Clone(l))) != len(l) {
+			t.Fatalf("list not sorted and unique: %q", l)
+		}
+	}
 }
