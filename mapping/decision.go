@@ -58,22 +58,30 @@ func (d *Decision) Explain() string {
 //
 // The email and name are required; an error there, a claim of the wrong
 // type or one with too many values stops the mapping. On error the
-// returned Decision still holds the steps taken so far, so an
-// administrator can see how far the login got. Map never modifies c or
-// cat and is safe to call concurrently.
+// returned Decision holds only Steps, the steps taken so far, so an
+// administrator can see how far the login got, and no partial result can
+// be used by mistake. Map never modifies c or cat and is safe to call
+// concurrently.
 func (m *Mapper) Map(c Claims, cat *Catalog) (Decision, error) {
 	d := Decision{Steps: make([]Step, 0, m.estimateSteps(&c))}
-	if err := m.mapEmail(&c, &d); err != nil {
-		return d, err
+	if err := m.decide(&c, cat, &d); err != nil {
+		return Decision{Steps: d.Steps}, err
 	}
-	if err := m.mapName(&c, &d); err != nil {
-		return d, err
+	return d, nil
+}
+
+func (m *Mapper) decide(c *Claims, cat *Catalog, d *Decision) error {
+	if err := m.mapEmail(c, d); err != nil {
+		return err
 	}
-	m.mapTimezone(&c, &d)
-	if err := m.mapSpaces(&c, cat, &d); err != nil {
-		return d, err
+	if err := m.mapName(c, d); err != nil {
+		return err
 	}
-	return d, m.mapGroups(&c, cat, &d)
+	m.mapTimezone(c, d)
+	if err := m.mapSpaces(c, cat, d); err != nil {
+		return err
+	}
+	return m.mapGroups(c, cat, d)
 }
 
 // estimateSteps sizes the step list so that a typical login allocates it

@@ -211,7 +211,7 @@ func checkDecision(t *testing.T, d mapping.Decision, err error) {
 		}
 	}
 	if err != nil {
-		if err.Error() == "" || d.Spaces != nil || d.Groups != nil {
+		if err.Error() == "" || d.Email != "" || d.Spaces != nil || d.Groups != nil || d.Permissions != nil {
 			t.Fatalf("error %v with decision %+v", err, d)
 		}
 		return

@@ -29,7 +29,7 @@ func groupCatalog(t testing.TB) *mapping.Catalog {
 }
 
 func groupClaims(groups any) mapping.Claims {
-	c := map[string]any{"email": "ann@example.com", "name": "Ann"}
+	c := map[string]any{"email": "ann@example.com", "name": "Ann", "space_name": "Trial", "space_role": "Space Admin"}
 	if groups != nil {
 		c["groups"] = groups
 	}
@@ -96,13 +96,16 @@ func TestGroupsClaimErrors(t *testing.T) {
 		"too many":        make([]any, mapping.MaxValues+1),
 	} {
 		t.Run(name, func(t *testing.T) {
-			d, err := m.Map(groupClaims(groups), groupCatalog(t))
+			d, err := m.Map(groupClaims(groups), torqueCatalog(t))
 			var ce *mapping.ClaimError
 			if !errors.As(err, &ce) || ce.Path != "groups" {
 				t.Fatalf("err = %v, want a *ClaimError for groups", err)
 			}
-			if d.Email != "ann@example.com" || len(d.Steps) == 0 {
-				t.Errorf("the decision so far should be kept for the admin: %+v", d)
+			if !hasStep(d, "email 'ann@example.com' from claim 'email'") {
+				t.Errorf("the steps so far should be kept for the admin:\n%s", d.Explain())
+			}
+			if d.Email != "" || d.Name != "" || d.Spaces != nil {
+				t.Errorf("a failed mapping returned partial results: %+v", d)
 			}
 		})
 	}
