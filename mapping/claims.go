@@ -1,6 +1,9 @@
 package mapping
 
-import "strconv"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 // MaxValues is the most values one claim may carry (group ids, comma
 // separated spaces). A claim with more is rejected with [ErrTooManyValues]
@@ -131,15 +134,12 @@ func describe(x any) string {
 		return "a string"
 	case bool:
 		return "a boolean"
-	case float64, float32, int, int64, int32, uint, uint64, uint32:
+	case float64, float32, int, int64, int32, uint, uint64, uint32, json.Number:
 		return "a number"
 	case map[string]any:
 		return "an object"
 	case []any, []string:
 		return "a list"
-	}
-	if _, ok := x.(interface{ String() string }); ok {
-		return "a number"
 	}
 	return "an unsupported value"
 }

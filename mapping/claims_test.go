@@ -92,6 +92,7 @@ func TestClaimsStringsErrors(t *testing.T) {
 	c.IDToken["big"] = make([]any, mapping.MaxValues+1)
 	c.IDToken["bigs"] = make([]string, mapping.MaxValues+1)
 	c.IDToken["num"] = json.Number("12")
+	c.IDToken["chan"] = make(chan int)
 	c.SAML["huge"] = make([]string, mapping.MaxValues+1)
 	tests := []struct {
 		name, path string
@@ -104,6 +105,7 @@ func TestClaimsStringsErrors(t *testing.T) {
 		{"missing nested key", "access_token:resource_access/other/roles", mapping.ErrMissingClaim, ""},
 		{"number", "id_token:nested/count", mapping.ErrClaimType, "a number"},
 		{"json.Number", "num", mapping.ErrClaimType, "a number"},
+		{"a Go value JSON never holds", "chan", mapping.ErrClaimType, "an unsupported value"},
 		{"object", "access_token:resource_access", mapping.ErrClaimType, "an object"},
 		{"path through a string", "email/x", mapping.ErrClaimType, "a string"},
 		{"path through a list", "id_token:roles/x", mapping.ErrClaimType, "a list"},
