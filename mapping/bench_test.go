@@ -79,7 +79,7 @@ func newBenchSetup(b *testing.B) *benchSetup {
 func BenchmarkMap(b *testing.B) {
 	s := newBenchSetup(b)
 	d, err := s.m.Map(s.claims, s.cat)
-	if err != nil || len(d.Spaces) != 5 || len(d.Groups) != 10 || len(d.Permissions) != 11 || d.Timezone == "" {
+	if err != nil || len(d.Spaces) != 5 || len(d.Groups) != 10 || len(d.Permissions) != 11 || d.Timezone == "" || len(d.Steps) != 28 {
 		b.Fatalf("unexpected decision %+v, %v", d, err)
 	}
 	b.ReportAllocs()
