@@ -167,3 +167,21 @@ func ExampleDecision_Explain() {
 	// space 'DevOps': role 'Space Developer' from position 2
 	// space 'Trial2' unknown: ignored
 }
+
+// List shows an administrator what arrived, with paths ready to paste
+// into the rules.
+func ExampleClaims_List() {
+	var at map[string]any
+	json.Unmarshal([]byte(`{"resource_access": {"reinfer.io": {"roles": ["labeller"]}}, "exp": 1700000000}`), &at)
+	c := mapping.Claims{
+		AccessToken: at,
+		SAML:        map[string][]string{"http://schemas.xmlsoap.org/claims/Group": {"g1", "g2"}},
+	}
+	for _, e := range c.List() {
+		fmt.Println(e.Path, e.JSON)
+	}
+	// Output:
+	// access_token:exp 1700000000
+	// access_token:resource_access/reinfer.io/roles ["labeller"]
+	// saml:http://schemas.xmlsoap.org/claims/Group ["g1","g2"]
+}
