@@ -177,7 +177,8 @@ func FuzzNormalizeEmail(f *testing.F) {
 
 // FuzzMapJSON maps arbitrary JSON claims and checks the decision's
 // invariants: a valid email, known and unique spaces, sorted unique
-// groups and permissions, and steps that render on one line.
+// groups and permissions, and steps that render on one line. It also
+// checks that every path Claims.List gives parses.
 func FuzzMapJSON(f *testing.F) {
 	for _, s := range []string{
 		`{"email":"ann@example.com","name":"Ann","space_name":"Trial,DevOps","space_role":"Space Admin","groups":["reinfer-users","6f1c7e2a-5b0d-4b8e-9c3a-2d4e5f607182"],"timezone":"Europe/Berlin"}`,
@@ -196,9 +197,15 @@ func FuzzMapJSON(f *testing.F) {
 		if json.Unmarshal(data, &doc) != nil {
 			return
 		}
+		c := mapping.Claims{IDToken: doc, AccessToken: doc, UserInfo: doc}
 		for _, mp := range []*mapping.Mapper{m, alt} {
-			d, err := mp.Map(mapping.Claims{IDToken: doc, AccessToken: doc, UserInfo: doc}, cat)
+			d, err := mp.Map(c, cat)
 			checkDecision(t, d, err)
+		}
+		for _, e := range c.List() {
+			if _, err := mapping.ParsePath(e.Path); err != nil {
+				t.Fatalf("listed path %q does not parse: %v", e.Path, err)
+			}
 		}
 	})
 }

@@ -21,7 +21,9 @@ type Entry struct {
 // List returns every claim of every document, one entry per leaf value
 // (nested objects are walked, lists are kept whole), sorted by path. It
 // is meant for an administrator's "what did the identity provider send"
-// page: each Path can be copied into [Rules] as it is. At most
+// page: each Path can be copied into [Rules] as it is. Claims that no
+// path can name (an empty key at the start or end of the path) are left
+// out. At most
 // [MaxListed] entries are returned, taken in a fixed order (ID token,
 // access token, userinfo, SAML, each by key) so the cut is the same on
 // every call; objects nested deeper than [MaxPathSegments] are shown as
@@ -38,7 +40,7 @@ func (c Claims) List() []Entry {
 		if len(out) == MaxListed {
 			break
 		}
-		out = append(out, Entry{Path: samlPath(name).text, JSON: toJSON(c.SAML[name])})
+		add(&out, samlPath(name), c.SAML[name])
 	}
 	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
 	return out
@@ -55,7 +57,15 @@ func listJSON(out *[]Entry, doc Document, prefix []string, m map[string]any) {
 			listJSON(out, doc, segs, sub)
 			continue
 		}
-		*out = append(*out, Entry{Path: newPath(doc, segs).text, JSON: toJSON(v)})
+		add(out, newPath(doc, segs), v)
+	}
+}
+
+// add lists v under p unless p's text does not parse back: a claim with
+// an empty key at the start or end of its path cannot be named in rules.
+func add(out *[]Entry, p Path, v any) {
+	if _, err := ParsePath(p.text); err == nil {
+		*out = append(*out, Entry{Path: p.text, JSON: toJSON(v)})
 	}
 }
 

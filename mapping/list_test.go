@@ -13,6 +13,9 @@ func TestClaimsList(t *testing.T) {
 	c.SAML["a~b/c"] = []string{"x"}
 	c.SAML["/leading"] = []string{"y"}
 	c.IDToken["empty"] = map[string]any{}
+	c.IDToken[""] = "no path names an empty top-level key"
+	c.IDToken["trailing"] = map[string]any{"": "nor an empty last key"}
+	c.SAML[""] = []string{"nor an empty attribute name"}
 	got := c.List()
 	want := []mapping.Entry{
 		{"access_token:resource_access/account/roles", `["view-profile"]`},
