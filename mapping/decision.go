@@ -63,6 +63,9 @@ func (d *Decision) Explain() string {
 // be used by mistake. Map never modifies c or cat and is safe to call
 // concurrently.
 func (m *Mapper) Map(c Claims, cat *Catalog) (Decision, error) {
+	if m == nil || m.zones == nil {
+		return Decision{}, &RuleError{Field: "Mapper", Reason: "not made by Compile"}
+	}
 	d := Decision{Steps: make([]Step, 0, m.estimateSteps(&c))}
 	if err := m.decide(&c, cat, &d); err != nil {
 		return Decision{Steps: d.Steps}, err

@@ -203,3 +203,12 @@ func TestNormalizeEmailHugeInput(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestMapperNotFromCompile(t *testing.T) {
+	c := mapping.Claims{IDToken: map[string]any{"email": "a@b.co", "name": "A", "timezone": "UTC"}}
+	for name, m := range map[string]*mapping.Mapper{"nil": nil, "zero": {}} {
+		if _, err := m.Map(c, nil); !errors.Is(err, mapping.ErrInvalidRules) {
+			t.Errorf("%s Mapper: err = %v, want ErrInvalidRules", name, err)
+		}
+	}
+}
