@@ -60,13 +60,13 @@
 // where it resolves wins. The access token is read only when selected
 // with "access_token:", since it is addressed to a resource server.
 //
-// [Claims.List] lists every claim that arrived with the path that reads
-// it, for an administrator's troubleshooting page.
-//
 // SAML attributes are flat: the whole path after the selector, with "/"
 // kept, is the attribute name, so the last example above needs no
 // escapes. A selector is recognised only for the four names above, so
 // "urn:oid:0.9.2342.19200300.100.1.3" is a plain attribute name.
+//
+// [Claims.List] lists every claim that arrived with the path that reads
+// it, for an administrator's troubleshooting page.
 //
 // # Email and name
 //
