@@ -75,7 +75,9 @@
 // trimmed, lower-cased and must be one plain address, else Map fails with
 // an [*EmailError] naming the claim. [Rules.EmailPattern] is a Go regular
 // expression the email must match: ".*" lets every email in,
-// "^.*@contiamo\.com$" only the contiamo.com domain; a miss is a
+// "^.*@contiamo\.com$" only the contiamo.com domain (Contiamo's document
+// writes "^.*@contiamo.com$", whose unescaped "." also matches any
+// character); a miss is a
 // [*PatternError]. The name comes from "name", else from "given_name" and
 // "family_name".
 //
