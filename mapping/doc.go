@@ -77,9 +77,8 @@
 // expression the email must match: ".*" lets every email in,
 // "^.*@contiamo\.com$" only the contiamo.com domain (Contiamo's document
 // writes "^.*@contiamo.com$", whose unescaped "." also matches any
-// character); a miss is a
-// [*PatternError]. The name comes from "name", else from "given_name" and
-// "family_name".
+// character); a miss is a [*PatternError]. The name comes from "name",
+// else from "given_name" and "family_name".
 //
 // # Spaces and roles
 //
