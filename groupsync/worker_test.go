@@ -265,7 +265,9 @@ func TestWorkerBoundedConcurrency(t *testing.T) {
 
 type refresherFunc func(context.Context, RefreshRequest) (Refreshed, error)
 
-func (f refresherFunc) Refresh(ctx context.Context, r RefreshRequest) (Refreshed, error) { return f(ctx, r) }
+func (f refresherFunc) Refresh(ctx context.Context, r RefreshRequest) (Refreshed, error) {
+	return f(ctx, r)
+}
 
 func TestWorkerScheduleWithinPeriod(t *testing.T) {
 	for _, b := range []byte{0, 7, 255} {
