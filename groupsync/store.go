@@ -31,6 +31,9 @@ type Grant struct {
 	ID   string
 }
 
+// String returns "group:<id>" or "permission:<id>".
+func (g Grant) String() string { return g.Kind.String() + ":" + g.ID }
+
 // Origin says who gave a user a grant.
 type Origin uint8
 
