@@ -179,21 +179,28 @@ func stripQuery(s string) string {
 	return s
 }
 
+// maxRetryAfter is the longest Retry-After accepted; longer values are
+// treated as absent.
+const maxRetryAfter = 24 * time.Hour
+
 // ParseRetryAfter reads an HTTP Retry-After value: delay seconds or an
-// HTTP date (relative to now).
+// HTTP date (relative to now). Values that are negative, malformed or over
+// 24 hours report false.
 func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 || n > int64(24*time.Hour/time.Second) {
+		if n < 0 || n > int64(maxRetryAfter/time.Second) {
 			return 0, false
 		}
 		return time.Duration(n) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(0, t.Sub(now)), true
+		if d := t.Sub(now); d <= maxRetryAfter {
+			return max(0, d), true
+		}
 	}
 	return 0, false
 }
