@@ -212,6 +212,14 @@ func TestGraphErrors(t *testing.T) {
 			t.Fatalf("err = %v, graph requests %v", err, f.requests)
 		}
 	})
+	t.Run("a listing over MaxUsers is refused", func(t *testing.T) {
+		f := newFakeGraph(t)
+		g, _ := NewGraph(GraphConfig{BaseURL: f.srv.URL, HTTPClient: f.srv.Client(), MaxUsers: 1, PageSize: 2,
+			TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "graph-at"})})
+		if _, err := g.Users(context.Background()); !errors.Is(err, ErrTooLarge) || len(f.requests) != 1 {
+			t.Fatalf("err = %v, requests %v", err, f.requests)
+		}
+	})
 	t.Run("a missing group is an HTTPError 404", func(t *testing.T) {
 		f := newFakeGraph(t)
 		g := newTestGraph(t, f, &sleepLog{})
