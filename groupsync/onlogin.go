@@ -86,8 +86,8 @@ type Result struct {
 
 // Plan computes the diff that brings snap to the desired state under mode.
 // It is pure and deterministic: only groups in snap.ManagedGroups are
-// touched, grants with OriginManual are never removed, and additive mode
-// never removes anything.
+// touched, only grants with OriginIdP are ever removed (manual grants and
+// grants of unknown origin stay), and additive mode never removes anything.
 func Plan(mode Mode, snap Snapshot, want Desired) (Diff, []string) {
 	if mode != ModeAdditive && mode != ModeStrict {
 		return Diff{}, nil
@@ -101,8 +101,8 @@ func Plan(mode Mode, snap Snapshot, want Desired) (Diff, []string) {
 		if h.Kind == KindGroup && !managed[h.ID] {
 			continue
 		}
-		if o, ok := held[h.Grant]; !ok || h.Origin == OriginManual || o == 0 {
-			held[h.Grant] = h.Origin
+		if o, ok := held[h.Grant]; !ok || o == OriginIdP {
+			held[h.Grant] = h.Origin // a manual or unknown origin wins over IdP
 		}
 	}
 	desired, ignored := desiredSet(want, managed)
@@ -114,7 +114,7 @@ func Plan(mode Mode, snap Snapshot, want Desired) (Diff, []string) {
 	}
 	if mode == ModeStrict {
 		for g, o := range held {
-			if o != OriginManual && !desired[g] {
+			if o == OriginIdP && !desired[g] {
 				d.Remove = append(d.Remove, g)
 			}
 		}

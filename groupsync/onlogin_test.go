@@ -155,6 +155,19 @@ func TestSyncLeavesOthersAlone(t *testing.T) {
 	})
 }
 
+func TestSyncNeverRemovesUnknownOrigin(t *testing.T) {
+	for _, held := range [][]Held{
+		{{Grant{KindGroup, "g1"}, 0}},
+		{{Grant{KindGroup, "g1"}, OriginIdP}, {Grant{KindGroup, "g1"}, 0}},
+		{{Grant{KindGroup, "g1"}, OriginManual}, {Grant{KindGroup, "g1"}, OriginIdP}},
+	} {
+		d, _ := Plan(ModeStrict, Snapshot{Held: held, ManagedGroups: []string{"g1"}}, Desired{})
+		if !d.Empty() {
+			t.Errorf("held %v: strict plan removes a grant not known to come from the IdP: %+v", held, d)
+		}
+	}
+}
+
 func TestSyncPermissionsAndExactDiff(t *testing.T) {
 	store := NewMemoryMemberships("g1", "g2", "g3")
 	store.Grant("u1", Grant{KindGroup, "g1"}, OriginIdP)

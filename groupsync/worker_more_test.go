@@ -101,3 +101,27 @@ func TestWorkerCancelledRunRemovesNothing(t *testing.T) {
 		t.Fatal("token removed by a cancelled run")
 	}
 }
+
+func TestWorkerReloginForcesSyncAndResetsSchedule(t *testing.T) {
+	r := newRig(t, nil)
+	r.login(t, "jo", ModeStrict, "eng")
+	r.op.setDown(true)
+	r.clock.Add(10 * time.Minute)
+	r.run(t)
+	if rec, _ := r.tokens.Get("jo"); rec.Failures != 1 {
+		t.Fatalf("record = %+v", rec)
+	}
+	// The user logs in again: the login syncs at once and re-enrolls.
+	r.op.setDown(false)
+	s, _ := NewSyncer(r.mem)
+	res, err := s.Sync(context.Background(), Request{UserID: "jo", FromIdP: true, Mode: ModeStrict,
+		Desired: Desired{Groups: []string{"h-ops"}}})
+	if err != nil || names2(res.Applied.Add) != "group:h-ops" {
+		t.Fatalf("login sync = %+v, %v", res, err)
+	}
+	r.login(t, "jo", ModeStrict, "ops")
+	rec, _ := r.tokens.Get("jo")
+	if rec.Failures != 0 || rec.NextAt.Sub(r.clock.Now()) > 10*time.Minute {
+		t.Fatalf("record after re-login = %+v", rec)
+	}
+}
