@@ -36,7 +36,9 @@
 //
 // # Directory reconciliation
 //
-// [Graph] (Microsoft Graph) and [Okta] list directory users in one shape,
+// [Graph] (Microsoft Graph; client secret, certificate client assertion or
+// any token source) and [Okta] (SSWS API key or OAuth bearer) list
+// directory users in one shape,
 // [DirectoryUser], following their paging links only on the configured
 // origin and waiting out 429 responses through an injected sleep.
 // [Reconcile] classifies directory users against host accounts into New,

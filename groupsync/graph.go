@@ -2,7 +2,10 @@ package groupsync
 
 import (
 	"context"
+	"crypto"
+	"crypto/x509"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sync"
@@ -27,8 +30,15 @@ type GraphConfig struct {
 	TokenURL string
 	// Scopes default to "https://graph.microsoft.com/.default".
 	Scopes []string
-	// TokenSource, when set, replaces the client secret: use it for
-	// certificate (private_key_jwt) credentials or managed identities.
+	// Certificate and Key replace the client secret with a client
+	// assertion (private_key_jwt, RS256) signed by Key, whose public key
+	// must be the certificate's; Key may live in an HSM or KMS.
+	Certificate *x509.Certificate
+	Key         crypto.Signer
+	// Rand supplies assertion ids; nil means crypto/rand.Reader.
+	Rand io.Reader
+	// TokenSource, when set, replaces the client credentials altogether
+	// (managed identities, workload identity federation).
 	TokenSource oauth2.TokenSource
 	// HTTPClient is used for Graph and the token endpoint; nil means
 	// http.DefaultClient.
@@ -56,6 +66,8 @@ type Graph struct {
 	maxUsers int
 	tenant   string
 
+	assert *assertionSigner // certificate credentials, or nil
+
 	mu  sync.Mutex
 	tok *oauth2.Token
 }
@@ -74,6 +86,9 @@ func NewGraph(cfg GraphConfig) (*Graph, error) {
 		if g.cc, err = graphCredentials(cfg); err != nil {
 			return nil, err
 		}
+		if g.assert, err = newAssertionSigner(cfg, g.cc); err != nil {
+			return nil, err
+		}
 	}
 	if g.pageSize <= 0 || g.pageSize > 999 {
 		g.pageSize = 999
@@ -87,8 +102,8 @@ func NewGraph(cfg GraphConfig) (*Graph, error) {
 }
 
 func graphCredentials(cfg GraphConfig) (*clientcredentials.Config, error) {
-	if cfg.ClientID == "" || cfg.ClientSecret == "" {
-		return nil, &ConfigError{Field: "ClientSecret", Reason: "ClientID and ClientSecret (or TokenSource) are required"}
+	if cfg.ClientID == "" || (cfg.ClientSecret == "") == (cfg.Certificate == nil) {
+		return nil, &ConfigError{Field: "ClientSecret", Reason: "ClientID and exactly one of ClientSecret and Certificate (or a TokenSource) are required"}
 	}
 	if cfg.TokenURL == "" {
 		if cfg.TenantID == "" {
@@ -142,7 +157,7 @@ func (g *Graph) authorize(ctx context.Context, req *http.Request) error {
 	return nil
 }
 
-func (g *Graph) token(ctx context.Context) (*oauth2.Token, error) {
+func (g *Graph) token(ctx context.Context) (_ *oauth2.Token, err error) {
 	if g.ts != nil {
 		return g.ts.Token()
 	}
@@ -151,7 +166,13 @@ func (g *Graph) token(ctx context.Context) (*oauth2.Token, error) {
 	if g.tok != nil && (g.tok.Expiry.IsZero() || g.api.now().Add(time.Minute).Before(g.tok.Expiry)) {
 		return g.tok, nil
 	}
-	tok, err := g.cc.Token(context.WithValue(ctx, oauth2.HTTPClient, g.api.client))
+	cc := g.cc
+	if g.assert != nil {
+		if cc, err = g.assert.config(g.api.now()); err != nil {
+			return nil, err
+		}
+	}
+	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, g.api.client))
 	if err != nil {
 		return nil, err
 	}

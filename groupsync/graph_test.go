@@ -2,9 +2,16 @@ package groupsync
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jws"
+	"github.com/lestrrat-go/jwx/v2/jwt"
 	"golang.org/x/oauth2"
 )
 
@@ -23,6 +33,34 @@ type fakeGraph struct {
 	throttleOnce map[string]bool // path+query answered 429 once
 	requests     []string
 	nextOverride string
+	cert         *x509.Certificate // accepted for client assertions
+	assertionErr error
+}
+
+// clientAuthenticated accepts the client secret, or a client assertion
+// signed by the registered certificate's key, like Entra ID.
+func (f *fakeGraph) clientAuthenticated(r *http.Request) bool {
+	if r.PostFormValue("client_assertion") == "" {
+		return r.PostFormValue("client_secret") == "csecret"
+	}
+	if f.cert == nil || r.PostFormValue("client_secret") != "" ||
+		r.PostFormValue("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+		return false
+	}
+	raw := []byte(r.PostFormValue("client_assertion"))
+	tokenURL := "http://" + r.Host + r.URL.Path
+	_, err := jwt.Parse(raw, jwt.WithKey(jwa.RS256, f.cert.PublicKey), jwt.WithIssuer("cid"), jwt.WithSubject("cid"),
+		jwt.WithAudience(tokenURL), jwt.WithRequiredClaim("jti"),
+		jwt.WithClock(jwt.ClockFunc(func() time.Time { return time.Date(2026, 5, 1, 9, 1, 0, 0, time.UTC) })))
+	if err == nil {
+		msg, _ := jws.Parse(raw)
+		sum := sha1.Sum(f.cert.Raw)
+		if x5t := msg.Signatures()[0].ProtectedHeaders().X509CertThumbprint(); x5t != base64.RawURLEncoding.EncodeToString(sum[:]) {
+			err = fmt.Errorf("x5t %q does not match the certificate", x5t)
+		}
+	}
+	f.assertionErr = err
+	return err == nil
 }
 
 const graphUsersPage1 = `{
@@ -68,7 +106,7 @@ func (f *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/contoso/oauth2/v2.0/token" {
 		f.tokenCalls++
 		if r.PostFormValue("grant_type") != "client_credentials" || r.PostFormValue("client_id") != "cid" ||
-			r.PostFormValue("client_secret") != "csecret" || r.PostFormValue("scope") != "https://graph.microsoft.com/.default" {
+			!f.clientAuthenticated(r) || r.PostFormValue("scope") != "https://graph.microsoft.com/.default" {
 			w.WriteHeader(http.StatusUnauthorized)
 			io.WriteString(w, `{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}`)
 			return
@@ -230,6 +268,55 @@ func TestGraphErrors(t *testing.T) {
 	})
 }
 
+func testCertificate(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ssokit directory sync"},
+		NotBefore: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	return cert, key
+}
+
+func TestGraphCertificateCredentials(t *testing.T) {
+	cert, key := testCertificate(t)
+	f := newFakeGraph(t)
+	f.cert = cert
+	g, err := NewGraph(GraphConfig{BaseURL: f.srv.URL, ClientID: "cid", Certificate: cert, Key: key,
+		TokenURL: f.srv.URL + "/contoso/oauth2/v2.0/token", HTTPClient: f.srv.Client(),
+		Now: func() time.Time { return time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if users, err := g.Users(context.Background()); err != nil || len(users) != 3 || f.tokenCalls != 1 {
+		t.Fatalf("users %d, token calls %d, err %v, assertion check %v", len(users), f.tokenCalls, err, f.assertionErr)
+	}
+	t.Run("an assertion signed by another key is refused", func(t *testing.T) {
+		other, _ := testCertificate(t)
+		f := newFakeGraph(t)
+		f.cert = other
+		g, _ := NewGraph(GraphConfig{BaseURL: f.srv.URL, ClientID: "cid", Certificate: cert, Key: key,
+			TokenURL: f.srv.URL + "/contoso/oauth2/v2.0/token", HTTPClient: f.srv.Client()})
+		var re *oauth2.RetrieveError
+		if _, err := g.Users(context.Background()); !errors.As(err, &re) || f.assertionErr == nil {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("a key that does not match the certificate is a config error", func(t *testing.T) {
+		_, otherKey := testCertificate(t)
+		var ce *ConfigError
+		if _, err := NewGraph(GraphConfig{ClientID: "cid", TenantID: "t", Certificate: cert, Key: otherKey}); !errors.As(err, &ce) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
+
 func TestGraphCertificateTokenSource(t *testing.T) {
 	f := newFakeGraph(t)
 	g, err := NewGraph(GraphConfig{BaseURL: f.srv.URL, HTTPClient: f.srv.Client(),
@@ -289,6 +376,7 @@ func TestGraphGroupsOverage(t *testing.T) {
 func TestNewGraphValidates(t *testing.T) {
 	tests := map[string]GraphConfig{
 		"no credentials":         {TenantID: "t"},
+		"secret and certificate": {TenantID: "t", ClientID: "c", ClientSecret: "s", Certificate: &x509.Certificate{}},
 		"no tenant nor TokenURL": {ClientID: "c", ClientSecret: "s"},
 		"base URL with a query":  {BaseURL: "https://graph.microsoft.com/?x=1", TokenSource: oauth2.StaticTokenSource(&oauth2.Token{})},
 		"relative base URL":      {BaseURL: "/graph", TokenSource: oauth2.StaticTokenSource(&oauth2.Token{})},
