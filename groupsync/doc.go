@@ -38,9 +38,9 @@
 //
 // [Graph] (Microsoft Graph; client secret, certificate client assertion or
 // any token source) and [Okta] (SSWS API key or OAuth bearer) list
-// directory users in one shape,
-// [DirectoryUser], following their paging links only on the configured
-// origin and waiting out 429 responses through an injected sleep.
+// directory users in one shape, [DirectoryUser], following their paging
+// links only on the configured origin and waiting out 429 responses
+// through an injected sleep.
 // [Reconcile] classifies directory users against host accounts into New,
 // Existing and Deleted rows with a suggested link, create or unlink action
 // and the last login outcome. [Okta.IsAssigned] checks that a user is
