@@ -150,6 +150,12 @@ func (f *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		io.WriteString(w, `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)","value":["fee2c45b-915a-4a64-b130-f4eb9e75525e","4fe90ae7-065a-478b-9400-e0a0e1cbd540"]}`)
+	case r.URL.Path == "/v1.0/users/u1/memberOf" && r.URL.Query().Get("$skiptoken") == "":
+		fmt.Fprintf(w, `{"@odata.nextLink":"%s/v1.0/users/u1/memberOf?$select=id&$skiptoken=X2","value":[
+			{"@odata.type":"#microsoft.graph.group","id":"g-1"},
+			{"@odata.type":"#microsoft.graph.directoryRole","id":"role-1"}]}`, f.srv.URL)
+	case r.URL.Path == "/v1.0/users/u1/memberOf":
+		io.WriteString(w, `{"value":[{"@odata.type":"#microsoft.graph.group","id":"g-2"}]}`)
 	case r.URL.Path == "/v1.0/throttled":
 		w.Header().Set("Retry-After", "2")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -215,6 +221,15 @@ func TestGraphGroupMembersKeepsOnlyUsers(t *testing.T) {
 	users, err := g.GroupMembers(context.Background(), "grp-1")
 	if err != nil || len(users) != 1 || users[0].DisplayName != "Adele Vance" {
 		t.Fatalf("members = %+v, %v", users, err)
+	}
+}
+
+func TestGraphMemberOfPagesAndKeepsGroups(t *testing.T) {
+	f := newFakeGraph(t)
+	g := newTestGraph(t, f, &sleepLog{})
+	got, err := g.MemberOf(context.Background(), "u1")
+	if err != nil || strings.Join(got, " ") != "g-1 g-2" {
+		t.Fatalf("memberOf = %v, %v", got, err)
 	}
 }
 

@@ -84,6 +84,10 @@ type TokenRecord struct {
 	Sealed     []byte
 	NextAt     time.Time // when the token is due for refresh
 	Failures   int       // consecutive non-revocation failures
+	// Revoked marks a token the identity provider rejected whose grant
+	// removal has not completed yet; the worker retries the removal
+	// without calling the identity provider again.
+	Revoked bool
 }
 
 // TokenStore holds sealed refresh tokens. Replace and Remove are

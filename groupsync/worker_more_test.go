@@ -125,3 +125,52 @@ func TestWorkerReloginForcesSyncAndResetsSchedule(t *testing.T) {
 		t.Fatalf("record after re-login = %+v", rec)
 	}
 }
+
+func TestWorkerMappingAndStoreErrors(t *testing.T) {
+	t.Run("a mapping error keeps the rotated token and changes nothing", func(t *testing.T) {
+		r := newRig(t, func(c *WorkerConfig) {
+			c.Map = func(context.Context, string, Claims) (Desired, error) { return Desired{}, errors.New("bad rules") }
+		})
+		r.login(t, "kim", ModeStrict, "eng")
+		r.clock.Add(10 * time.Minute)
+		st := r.run(t)
+		ev := r.lastEvent(t)
+		if st.Errors != 1 || ev.Kind != EventError || !strings.Contains(ev.Reason, "mapping") || len(r.mem.Held("kim")) != 0 {
+			t.Fatalf("stats %+v, event %+v", st, ev)
+		}
+		rec, _ := r.tokens.Get("kim")
+		tok, _ := r.w.cfg.Sealer.Open("kim", rec.Sealed)
+		if !r.op.live(tok) {
+			t.Fatal("rotated token lost after a mapping error")
+		}
+	})
+	t.Run("a store failure during revocation is reported and retried without the IdP", func(t *testing.T) {
+		r := newRig(t, nil)
+		flaky := &flakyStore{MemoryMemberships: r.mem, budget: 0, transactional: true}
+		r.w.syncer, _ = NewSyncer(flaky)
+		r.login(t, "lee", ModeStrict, "eng")
+		r.mem.Apply(context.Background(), "lee", Diff{Add: []Grant{{KindGroup, "h-eng"}}})
+		r.op.revokeUser("lee")
+		r.clock.Add(10 * time.Minute)
+		r.run(t)
+		ev := r.lastEvent(t)
+		var ae *ApplyError
+		if ev.Kind != EventError || !errors.As(ev.Err, &ae) || !strings.Contains(ev.Reason, "revoked") {
+			t.Fatalf("event = %+v", ev)
+		}
+		rec, ok := r.tokens.Get("lee")
+		if !ok || !rec.Revoked || names(r.mem.Held("lee")) != "group:h-eng" {
+			t.Fatalf("record %+v (kept %v), held %s", rec, ok, names(r.mem.Held("lee")))
+		}
+		calls := r.op.calls
+		flaky.budget = 10
+		r.clock.Add(2 * time.Minute)
+		r.run(t)
+		if ev := r.lastEvent(t); ev.Kind != EventRevoked || !errors.Is(ev.Err, ErrRefreshRevoked) {
+			t.Fatalf("retry event = %+v", ev)
+		}
+		if _, ok := r.tokens.Get("lee"); ok || len(r.mem.Held("lee")) != 0 || r.op.calls != calls {
+			t.Fatalf("after retry: token kept %v, held %s, OP calls %d -> %d", ok, names(r.mem.Held("lee")), calls, r.op.calls)
+		}
+	})
+}

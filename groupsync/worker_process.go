@@ -9,6 +9,9 @@ import (
 // process refreshes one claimed user and reports what happened.
 func (w *Worker) process(ctx context.Context, rec TokenRecord) Event {
 	ev := Event{UserID: rec.UserID}
+	if rec.Revoked {
+		return w.revoke(ctx, rec, ev, fmt.Errorf("%w (removal pending from an earlier run)", ErrRefreshRevoked))
+	}
 	token, err := w.cfg.Sealer.Open(rec.UserID, rec.Sealed)
 	if err != nil {
 		return w.fail(ctx, rec, ev, fmt.Errorf("%w: %w", errOpen, err))
@@ -23,19 +26,29 @@ func (w *Worker) process(ctx context.Context, rec TokenRecord) Event {
 	return w.apply(ctx, rec, ev, token, got)
 }
 
-// revoke deletes the token (compare-and-swap, so a login that stored a new
-// token meanwhile wins) and then removes the user's IdP-derived grants.
+// revoke removes the user's IdP-derived grants in three steps, each safe
+// to repeat: mark the record revoked (compare-and-swap, so a login that
+// stored a new token meanwhile wins and nothing is removed), remove the
+// grants, then delete the record (compare-and-swap again). If removing the
+// grants fails, the marked record makes a later run retry it.
 func (w *Worker) revoke(ctx context.Context, rec TokenRecord, ev Event, cause error) Event {
 	ev.Err = cause
-	if err := w.cfg.Tokens.Remove(ctx, rec.UserID, rec.Sealed); err != nil {
-		return conflictOr(ev, err, "deleting the revoked token")
+	old := rec.Sealed
+	if !rec.Revoked {
+		rec.Revoked, rec.NextAt = true, w.cfg.Now().Add(w.backoff(1))
+		if err := w.cfg.Tokens.Replace(ctx, old, rec); err != nil {
+			return conflictOr(ev, err, "marking the token revoked")
+		}
 	}
 	d, err := w.syncer.RemoveIdPGrants(ctx, rec.UserID)
 	ev.Diff = d
 	if err != nil {
-		ev.Kind, ev.Err = EventError, err
-		ev.Reason = "refresh token revoked, but removing IdP-derived grants failed: " + err.Error()
+		ev.Kind, ev.Err, ev.RetryAt = EventError, err, rec.NextAt
+		ev.Reason = "refresh token revoked, but removing IdP-derived grants failed (retried later): " + err.Error()
 		return ev
+	}
+	if err := w.cfg.Tokens.Remove(ctx, rec.UserID, old); err != nil {
+		return conflictOr(ev, err, "deleting the revoked token")
 	}
 	ev.Kind = EventRevoked
 	ev.Reason = "refresh token rejected by the identity provider (expired or revoked): IdP-derived grants removed"
