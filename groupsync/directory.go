@@ -50,6 +50,9 @@ type apiClient struct {
 	maxRetries int
 	maxWait    time.Duration
 	retryAfter retryPolicy
+	// reauth, when set, drops a cached access token; a 401 then gets one
+	// retry with a fresh token.
+	reauth func()
 }
 
 // sleepCtx waits for d or until ctx is done.
@@ -95,10 +98,17 @@ func (c *apiClient) do(ctx context.Context, method, ref string, body []byte, out
 	if err != nil {
 		return nil, err
 	}
+	reauthed := false
 	for attempt := 0; ; attempt++ {
 		resp, err := c.send(ctx, method, target, body)
 		if err != nil {
 			return nil, err
+		}
+		if resp.StatusCode == http.StatusUnauthorized && c.reauth != nil && !reauthed {
+			reauthed = true
+			drain(resp)
+			c.reauth()
+			continue
 		}
 		if (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) && attempt < c.maxRetries {
 			wait := c.wait(resp, attempt)

@@ -98,6 +98,9 @@ func NewGraph(cfg GraphConfig) (*Graph, error) {
 	}
 	g.api = newAPIClient(base, cfg.HTTPClient, cfg.Sleep, cfg.Now, cfg.MaxRetries, cfg.MaxWait, retryAfterHeader)
 	g.api.auth = g.authorize
+	if g.ts == nil {
+		g.api.reauth = g.dropToken
+	}
 	return g, nil
 }
 
@@ -178,6 +181,14 @@ func (g *Graph) token(ctx context.Context) (_ *oauth2.Token, err error) {
 	}
 	g.tok = tok
 	return tok, nil
+}
+
+// dropToken forgets the cached token, e.g. after Graph answered 401
+// because it was revoked before its expiry.
+func (g *Graph) dropToken() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.tok = nil
 }
 
 // graphUser is the JSON shape of a Graph user with graphUserSelect.

@@ -33,6 +33,7 @@ type fakeGraph struct {
 	throttleOnce map[string]bool // path+query answered 429 once
 	requests     []string
 	nextOverride string
+	rejectNext   bool              // answer the next API call 401, as for a revoked token
 	cert         *x509.Certificate // accepted for client assertions
 	assertionErr error
 }
@@ -115,7 +116,8 @@ func (f *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.requests = append(f.requests, r.Method+" "+r.URL.RequestURI())
-	if r.Header.Get("Authorization") != "Bearer graph-at" {
+	if r.Header.Get("Authorization") != "Bearer graph-at" || f.rejectNext {
+		f.rejectNext = false
 		w.WriteHeader(http.StatusUnauthorized)
 		io.WriteString(w, `{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty."}}`)
 		return
@@ -212,6 +214,18 @@ func TestGraphUsersPagingAndThrottling(t *testing.T) {
 	}
 	if _, err := g.Users(context.Background()); err != nil || f.tokenCalls != 1 {
 		t.Fatalf("token not reused: %d calls, %v", f.tokenCalls, err)
+	}
+}
+
+func TestGraphRefetchesTokenOnceAfter401(t *testing.T) {
+	f := newFakeGraph(t)
+	g := newTestGraph(t, f, &sleepLog{})
+	if _, err := g.GroupMembers(context.Background(), "grp-1"); err != nil {
+		t.Fatal(err)
+	}
+	f.rejectNext = true
+	if _, err := g.GroupMembers(context.Background(), "grp-1"); err != nil || f.tokenCalls != 2 {
+		t.Fatalf("err %v, token calls %d", err, f.tokenCalls)
 	}
 }
 
