@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -457,6 +458,34 @@ func FuzzParseRetryAfter(f *testing.F) {
 		}
 		if !ok && d != 0 {
 			t.Fatalf("not ok but d = %v", d)
+		}
+	})
+}
+
+// FuzzGroupsClaim feeds claims documents (JSON as it arrives in a token)
+// to the overage detection and the groups claim reader.
+func FuzzGroupsClaim(f *testing.F) {
+	f.Add(`{"groups":["a","b"]}`)
+	f.Add(`{"_claim_names":{"groups":"src1"},"_claim_sources":{"src1":{"endpoint":"https://x"}}}`)
+	f.Add(`{"hasgroups":true,"groups":null}`)
+	f.Add(`{"groups":[1,{"a":2}]}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		var claims map[string]any
+		if json.Unmarshal([]byte(doc), &claims) != nil {
+			return
+		}
+		over := GroupsOverage(claims)
+		got, err := stringList(claims["groups"])
+		if err == nil && len(got) > 0 && claims["groups"] == nil {
+			t.Fatalf("groups from nothing: %v", got)
+		}
+		if _, isList := claims["groups"].([]any); err != nil && !isList && claims["groups"] == nil {
+			t.Fatalf("error for an absent claim: %v", err)
+		}
+		names, _ := claims["_claim_names"].(map[string]any)
+		_, named := names["groups"]
+		if want := named || claims["hasgroups"] == true; over != want {
+			t.Fatalf("GroupsOverage(%s) = %v, want %v", doc, over, want)
 		}
 	})
 }
