@@ -47,6 +47,7 @@ type ConfigError struct {
 	Reason string // what is wrong with it
 }
 
+// Error returns a message that is safe to show.
 func (e *ConfigError) Error() string {
 	return "groupsync: invalid config " + e.Field + ": " + e.Reason
 }
@@ -63,6 +64,7 @@ type ApplyError struct {
 	Err     error
 }
 
+// Error returns a message that is safe to show.
 func (e *ApplyError) Error() string {
 	return fmt.Sprintf("groupsync: applying membership diff for user %q failed after %d of %d changes",
 		e.UserID, e.Applied.Len(), e.Planned.Len())
@@ -81,6 +83,7 @@ type RefreshError struct {
 	Err      error
 }
 
+// Error returns a message that is safe to show.
 func (e *RefreshError) Error() string {
 	return "groupsync: refresh for user " + strconv.Quote(e.UserID) + " failed (" +
 		strconv.Itoa(e.Failures) + " in a row), retry at " + e.RetryAt.UTC().Format(time.RFC3339)
@@ -99,6 +102,7 @@ type HTTPError struct {
 	Err        error // ErrThrottled for exhausted 429/503 retries, else nil
 }
 
+// Error returns a message that is safe to show.
 func (e *HTTPError) Error() string {
 	return "groupsync: " + e.Method + " " + e.URL + ": unexpected status " + strconv.Itoa(e.StatusCode)
 }

@@ -19,6 +19,7 @@ type TenantMismatchError struct {
 	Got, Want string
 }
 
+// Error returns a message that is safe to show.
 func (e *TenantMismatchError) Error() string {
 	return fmt.Sprintf("groupsync: ID token tenant %q is not the configured tenant %q", e.Got, e.Want)
 }

@@ -20,6 +20,7 @@ const (
 	ModeStrict
 )
 
+// String returns the lower-case name used in configuration and logs.
 func (m Mode) String() string {
 	switch m {
 	case ModeNone:

@@ -38,6 +38,7 @@ const (
 	StatusDeleted
 )
 
+// String returns the lower-case name used in configuration and logs.
 func (s Status) String() string {
 	return [...]string{"unknown", "new", "existing", "deleted"}[min(int(s), 3)]
 }
@@ -55,6 +56,7 @@ const (
 	ActionUnlink
 )
 
+// String returns the lower-case name used in configuration and logs.
 func (a Action) String() string {
 	return [...]string{"unknown", "link", "create", "unlink"}[min(int(a), 3)]
 }

@@ -15,6 +15,7 @@ const (
 	KindPermission
 )
 
+// String returns the lower-case name used in configuration and logs.
 func (k Kind) String() string {
 	switch k {
 	case KindGroup:

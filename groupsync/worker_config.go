@@ -160,6 +160,7 @@ const (
 	EventError
 )
 
+// String returns the lower-case name used in configuration and logs.
 func (k EventKind) String() string {
 	return [...]string{"unknown", "synced", "revoked", "outage", "conflict", "error"}[min(int(k), 5)]
 }
