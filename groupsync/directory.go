@@ -26,6 +26,18 @@ type DirectoryUser struct {
 	Status      string // the directory's own status word, if any
 }
 
+// Directory lists the users of an identity provider's directory. [Graph]
+// and [Okta] implement it (Okta with its org users; use [Okta.AppUsers]
+// directly for the users assigned to the app).
+type Directory interface {
+	Users(ctx context.Context) ([]DirectoryUser, error)
+}
+
+var (
+	_ Directory = (*Graph)(nil)
+	_ Directory = (*Okta)(nil)
+)
+
 // Defaults shared by the directory clients.
 const (
 	defaultMaxRetries = 5

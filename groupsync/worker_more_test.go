@@ -174,3 +174,29 @@ func TestWorkerMappingAndStoreErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestWorkerRunDrainsFullBatchesBeforeWaiting(t *testing.T) {
+	runs := make(chan RunStats, 8)
+	ticks := make(chan time.Time)
+	r := newRig(t, func(c *WorkerConfig) {
+		c.Batch = 1
+		c.After = func(time.Duration) <-chan time.Time { return ticks }
+		c.OnRun = func(s RunStats) { runs <- s }
+	})
+	r.login(t, "m1", ModeStrict, "eng")
+	r.login(t, "m2", ModeStrict, "eng")
+	r.clock.Add(10 * time.Minute)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error)
+	go func() { errc <- r.w.Run(ctx) }()
+	// Two full batches of one, then an empty run, all before any tick.
+	for i, want := range []int{1, 1, 0} {
+		if st := <-runs; st.Claimed != want {
+			t.Fatalf("run %d claimed %d, want %d", i, st.Claimed, want)
+		}
+	}
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v", err)
+	}
+}
