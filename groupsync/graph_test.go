@@ -159,6 +159,8 @@ func (f *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 			{"@odata.type":"#microsoft.graph.directoryRole","id":"role-1"}]}`, f.srv.URL)
 	case r.URL.Path == "/v1.0/users/u1/memberOf":
 		io.WriteString(w, `{"value":[{"@odata.type":"#microsoft.graph.group","id":"g-2"}]}`)
+	case r.URL.Path == "/v1.0/loop":
+		fmt.Fprintf(w, `{"@odata.nextLink":"%s/v1.0/loop","value":[]}`, f.srv.URL)
 	case r.URL.Path == "/v1.0/throttled":
 		w.Header().Set("Retry-After", "2")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -286,6 +288,14 @@ func TestGraphErrors(t *testing.T) {
 			TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "graph-at"})})
 		if _, err := g.Users(context.Background()); !errors.Is(err, ErrTooLarge) || len(f.requests) != 1 {
 			t.Fatalf("err = %v, requests %v", err, f.requests)
+		}
+	})
+	t.Run("a nextLink loop of empty pages ends", func(t *testing.T) {
+		f := newFakeGraph(t)
+		g, _ := NewGraph(GraphConfig{BaseURL: f.srv.URL, HTTPClient: f.srv.Client(), MaxUsers: 1,
+			TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "graph-at"})})
+		if _, err := g.listUsers(context.Background(), "/v1.0/loop"); !errors.Is(err, ErrTooLarge) || len(f.requests) > 200 {
+			t.Fatalf("err = %v after %d requests", err, len(f.requests))
 		}
 	})
 	t.Run("a missing group is an HTTPError 404", func(t *testing.T) {

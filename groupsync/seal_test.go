@@ -3,6 +3,7 @@ package groupsync
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -63,6 +64,12 @@ func TestSealer(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the size bound applies before decoding", func(t *testing.T) {
+		_, err := s.Open("u1", append([]byte("gs1.k1."), bytes.Repeat([]byte("A"), maxSealed)...))
+		if err == nil || !strings.Contains(err.Error(), "limit") {
+			t.Fatalf("err = %v, want the size limit", err)
+		}
+	})
 }
 
 func TestSealerRotation(t *testing.T) {
