@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,6 +55,7 @@ type fakeOkta struct {
 	wantAuth  string
 	requests  int
 	linkHost  string
+	lastPath  string // escaped path of the last request
 }
 
 func newFakeOkta(t *testing.T, auth string) *fakeOkta {
@@ -68,6 +70,7 @@ func (f *fakeOkta) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requests++
+	f.lastPath = r.URL.EscapedPath()
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Rate-Limit-Limit", "600")
 	w.Header().Set("X-Rate-Limit-Reset", strconv.FormatInt(oktaNow.Add(30*time.Second).Unix(), 10))
@@ -82,7 +85,9 @@ func (f *fakeOkta) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("X-Rate-Limit-Remaining", remaining)
 	q := r.URL.Query()
-	switch r.URL.Path {
+	// Route on the cleaned escaped path, as a server behind a normalising
+	// proxy would: an unescaped "../" in an id would climb out of it.
+	switch path.Clean(r.URL.EscapedPath()) {
 	case "/api/v1/users":
 		if q.Get("after") == "" {
 			w.Header().Add("Link", fmt.Sprintf(`<%s/api/v1/users?limit=2>; rel="self"`, f.srv.URL))
@@ -183,7 +188,7 @@ func TestOktaIsAssigned(t *testing.T) {
 		{"an assigned user is authorised", "00u11z6WHMYCGPCHCRFK", true},
 		{"an unassigned user (404) is not", "00uNOTASSIGNED", false},
 		{"an inactive assignment is not", "00u1dnq5S0CfjlkpABCD", false},
-		{"a path traversal id is escaped and not found", "../../users/00u11z6WHMYCGPCHCRFK", false},
+		{"a path traversal id is escaped and not found", "00uEVIL/../00u11z6WHMYCGPCHCRFK", false},
 		{"an empty id is not", "", false},
 	}
 	for _, tc := range tests {
@@ -191,6 +196,9 @@ func TestOktaIsAssigned(t *testing.T) {
 			got, err := o.IsAssigned(context.Background(), tc.user)
 			if err != nil || got != tc.want {
 				t.Fatalf("IsAssigned(%q) = %v, %v", tc.user, got, err)
+			}
+			if strings.Contains(tc.user, "/") && strings.Count(f.lastPath, "/") != 6 {
+				t.Fatalf("id not escaped into one path segment: %s", f.lastPath)
 			}
 		})
 	}
