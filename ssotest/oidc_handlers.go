@@ -55,18 +55,18 @@ func (p *OIDCProvider) discovery(w http.ResponseWriter, r *http.Request) {
 		algs = []string{"RS256"}
 	}
 	oidcWriteJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                p.announcedIssuer(),
-		"authorization_endpoint":                p.URL + "/authorize",
-		"token_endpoint":                        p.TokenURL(),
-		"userinfo_endpoint":                     p.URL + "/userinfo",
-		"jwks_uri":                              p.URL + "/jwks",
-		"response_types_supported":              []string{"code"},
-		"subject_types_supported":               []string{"public"},
-		"id_token_signing_alg_values_supported": algs,
-		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
-		"token_endpoint_auth_methods_supported": []string{OIDCClientSecretBasic, OIDCClientSecretPost, OIDCPrivateKeyJWT},
-		"code_challenge_methods_supported":      []string{"S256"},
-		"grant_types_supported":                 []string{"authorization_code", "refresh_token"},
+		"issuer":                                         p.announcedIssuer(),
+		"authorization_endpoint":                         p.URL + "/authorize",
+		"token_endpoint":                                 p.TokenURL(),
+		"userinfo_endpoint":                              p.URL + "/userinfo",
+		"jwks_uri":                                       p.URL + "/jwks",
+		"response_types_supported":                       []string{"code"},
+		"subject_types_supported":                        []string{"public"},
+		"id_token_signing_alg_values_supported":          algs,
+		"scopes_supported":                               []string{"openid", "profile", "email", "offline_access"},
+		"token_endpoint_auth_methods_supported":          []string{OIDCClientSecretBasic, OIDCClientSecretPost, OIDCPrivateKeyJWT},
+		"code_challenge_methods_supported":               []string{"S256"},
+		"grant_types_supported":                          []string{"authorization_code", "refresh_token"},
 		"authorization_response_iss_parameter_supported": true,
 	})
 }
