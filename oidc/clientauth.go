@@ -124,6 +124,7 @@ func (rp *RP) ClientAssertion(audience string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	tok.Options().Enable(jwt.FlattenAudience) // "aud": "<token endpoint>", as Entra ID shows it
 	signed, err := jwt.Sign(tok, jwt.WithKey(jwa.RS256, rp.cfg.PrivateKey, jws.WithProtectedHeaders(rp.assertionHeaders())))
 	if err != nil {
 		return "", fmt.Errorf("oidc: signing client assertion: %w", err)

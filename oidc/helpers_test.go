@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -130,4 +133,19 @@ func callbackFrom(t *testing.T, u *url.URL, cookie string) oidc.Callback {
 func (e *env) fullLogin(t *testing.T) (*oidc.Tokens, error) {
 	t.Helper()
 	return e.rp.Exchange(context.Background(), e.login(t, oidc.LoginRequest{}))
+}
+
+// decodeSegment decodes part i of a compact JWT.
+func decodeSegment(t *testing.T, jwt string, i int) map[string]any {
+	t.Helper()
+	parts := strings.Split(jwt, ".")
+	b, err := base64.RawURLEncoding.DecodeString(parts[i])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
