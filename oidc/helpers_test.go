@@ -72,7 +72,7 @@ func alice() ssotest.OIDCUser {
 
 // newEnv starts a provider and builds a relying party; opCfg and rpCfg
 // may adjust the defaults.
-func newEnv(t *testing.T, opCfg func(*ssotest.OIDCProviderConfig), rpCfg func(*oidc.Config)) *env {
+func newEnv(t testing.TB, opCfg func(*ssotest.OIDCProviderConfig), rpCfg func(*oidc.Config)) *env {
 	t.Helper()
 	clk := newClock()
 	oc := ssotest.OIDCProviderConfig{
@@ -106,7 +106,7 @@ func newEnv(t *testing.T, opCfg func(*ssotest.OIDCProviderConfig), rpCfg func(*o
 }
 
 // login runs the browser part of a login and returns the callback.
-func (e *env) login(t *testing.T, req oidc.LoginRequest) oidc.Callback {
+func (e *env) login(t testing.TB, req oidc.LoginRequest) oidc.Callback {
 	t.Helper()
 	l, err := e.rp.Begin(context.Background(), req)
 	if err != nil {
@@ -119,7 +119,7 @@ func (e *env) login(t *testing.T, req oidc.LoginRequest) oidc.Callback {
 	return callbackFrom(t, cbURL, l.State)
 }
 
-func callbackFrom(t *testing.T, u *url.URL, cookie string) oidc.Callback {
+func callbackFrom(t testing.TB, u *url.URL, cookie string) oidc.Callback {
 	t.Helper()
 	r, err := http.NewRequest(http.MethodGet, u.String(), nil)
 	if err != nil {
@@ -130,7 +130,7 @@ func callbackFrom(t *testing.T, u *url.URL, cookie string) oidc.Callback {
 }
 
 // fullLogin runs a whole login and returns the result.
-func (e *env) fullLogin(t *testing.T) (*oidc.Tokens, error) {
+func (e *env) fullLogin(t testing.TB) (*oidc.Tokens, error) {
 	t.Helper()
 	return e.rp.Exchange(context.Background(), e.login(t, oidc.LoginRequest{}))
 }

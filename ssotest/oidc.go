@@ -84,7 +84,6 @@ type OIDCProvider struct {
 
 	cfg    OIDCProviderConfig
 	server *httptest.Server
-	rogue  *oidcSigningKey // signs tokens with a key not in the JWKS
 
 	mu       sync.Mutex
 	keys     []*oidcSigningKey // published; the last one signs
@@ -95,6 +94,7 @@ type OIDCProvider struct {
 	refresh  map[string]*oidcRefreshGrant
 	jtis     map[string]time.Time
 	jwksHits int
+	rogue    *oidcSigningKey // signs tokens with a key not in the JWKS; made on first use
 }
 
 // NewOIDCProvider validates cfg and returns an unstarted provider.
@@ -119,11 +119,6 @@ func NewOIDCProvider(cfg OIDCProviderConfig) (*OIDCProvider, error) {
 		}
 	}
 	p.keys = []*oidcSigningKey{oidcNewSigningKey(key, 1)}
-	rogue, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return nil, err
-	}
-	p.rogue = oidcNewSigningKey(rogue, 0)
 	p.server = httptest.NewUnstartedServer(p.handler())
 	return p, nil
 }

@@ -168,7 +168,10 @@ func (p *OIDCProvider) sign(claims map[string]any, f OIDCFaults) (string, error)
 	case f.HS256WithPublicKey:
 		out, err = jws.Sign(payload, jws.WithKey(jwa.HS256, oidcPublicKeyPEM(key.priv), jws.WithProtectedHeaders(oidcHeaders(key.kid))))
 	case f.UnknownKey:
-		out, err = oidcSignRS256(payload, p.rogue)
+		var rogue *oidcSigningKey
+		if rogue, err = p.rogueKey(); err == nil {
+			out, err = oidcSignRS256(payload, rogue)
+		}
 	default:
 		out, err = oidcSignRS256(payload, key)
 	}
@@ -190,6 +193,20 @@ func oidcFlipSignatureBit(token string) (string, error) {
 	}
 	sig[len(sig)/2] ^= 0x01
 	return token[:i+1] + base64.RawURLEncoding.EncodeToString(sig), nil
+}
+
+// rogueKey returns a key that is never published, generating it once.
+func (p *OIDCProvider) rogueKey() (*oidcSigningKey, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.rogue == nil {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			return nil, err
+		}
+		p.rogue = oidcNewSigningKey(k, 0)
+	}
+	return p.rogue, nil
 }
 
 func oidcSignRS256(payload []byte, k *oidcSigningKey) ([]byte, error) {
