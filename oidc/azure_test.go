@@ -2,7 +2,12 @@ package oidc_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ssokit/ssokit/oidc"
@@ -100,5 +105,61 @@ func TestGroupsOverage(t *testing.T) {
 	}
 	if tok.GroupsOverage == nil || tok.GroupsOverage.Endpoint != "https://graph.windows.net/t/users/u/getMemberObjects" {
 		t.Errorf("overage = %v", tok.GroupsOverage)
+	}
+}
+
+func TestGoogleHostedDomain(t *testing.T) {
+	tests := []struct {
+		name  string
+		hd    any
+		check func(*testing.T, error)
+	}{
+		{"user of the hosted domain logs in", "acme.example", wantOK},
+		{"user of another domain is rejected", "other.example", wantAs[*oidc.ClaimsError]},
+		{"consumer account without hd is rejected", nil, wantAs[*oidc.ClaimsError]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, func(c *ssotest.OIDCProviderConfig) {
+				if tt.hd != nil {
+					c.Users[0].Claims["hd"] = tt.hd
+				}
+			}, func(c *oidc.Config) { c.HostedDomain = "acme.example" })
+			l, err := e.rp.Begin(context.Background(), oidc.LoginRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u, _ := url.Parse(l.URL); u.Query().Get("hd") != "acme.example" {
+				t.Errorf("hd parameter missing from %s", l.URL)
+			}
+			_, err = e.fullLogin(t)
+			tt.check(t, err)
+		})
+	}
+}
+
+// A discovery document that announces a tenant template, then another
+// issuer when fetched again, is refused.
+func TestDiscoveryIssuerChangesBetweenFetches(t *testing.T) {
+	var hits atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		iss := srv.URL + "/{tenantid}/v2.0"
+		if hits.Add(1) > 1 {
+			iss = "https://evil.example/{tenantid}/v2.0"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": iss, "authorization_endpoint": srv.URL + "/a",
+			"token_endpoint": srv.URL + "/t", "jwks_uri": srv.URL + "/k"})
+	}))
+	defer srv.Close()
+	rp, err := oidc.New(oidc.Config{Issuer: srv.URL + "/common/v2.0", ClientID: "c", ClientSecret: "s",
+		RedirectURL: testRedirect, StateKey: make([]byte, 32), HTTPClient: srv.Client(), TenantID: testTenant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDiscovery(t, rp.Discover(context.Background()))
+	if hits.Load() != 2 {
+		t.Errorf("discovery fetched %d times", hits.Load())
 	}
 }

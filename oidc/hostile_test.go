@@ -39,6 +39,7 @@ func TestHostileProvider(t *testing.T) {
 		{"userinfo with another sub is rejected", ssotest.OIDCFaults{UserInfoSubject: "mallory"}, func(c *oidc.Config) { c.FetchUserInfo = true }, wantSubject("mallory")},
 		{"token from another tenant is rejected", ssotest.OIDCFaults{}, func(c *oidc.Config) { c.TenantID = "00000000-0000-0000-0000-000000000001" }, wantAs[*oidc.TenantError]},
 		{"iss parameter of another provider is rejected (mix-up)", ssotest.OIDCFaults{IssParameter: "https://evil.example"}, nil, wantIssuer("https://evil.example")},
+		{"ID token without sub is rejected", ssotest.OIDCFaults{OmitSubject: true}, nil, wantAs[*oidc.ClaimsError]},
 		{"token response without id_token is rejected", ssotest.OIDCFaults{OmitIDToken: true}, nil, wantAs[*oidc.ClaimsError]},
 		{"authorization error is reported", ssotest.OIDCFaults{AuthorizeError: "access_denied"}, nil, wantAuthz("access_denied")},
 	}

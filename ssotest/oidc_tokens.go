@@ -31,6 +31,7 @@ type OIDCFaults struct {
 	Expired         bool     // exp an hour ago
 	IssuedIn        time.Duration
 	OmitIssuedAt    bool
+	OmitSubject     bool   // no sub in ID tokens
 	AtHash          string // at_hash instead of the right one
 	// Signature faults.
 	AlgNone            bool // unsigned token, alg "none"
@@ -110,6 +111,9 @@ func oidcApplyIDFaults(c map[string]any, f OIDCFaults, now time.Time) {
 	}
 	if f.OmitIssuedAt {
 		delete(c, "iat")
+	}
+	if f.OmitSubject {
+		delete(c, "sub")
 	}
 }
 
