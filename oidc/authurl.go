@@ -2,6 +2,8 @@ package oidc
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -20,6 +22,10 @@ type LoginRequest struct {
 	Prompt string
 }
 
+// maxStateData bounds ReturnTo plus ConnectionID, so that the sealed state
+// stays below MaxStateLength.
+const maxStateData = 1024
+
 // Login is a started login: redirect the browser to URL, and keep State in
 // a cookie (HttpOnly, Secure, SameSite=Lax, expiring at Expires) so that
 // [RP.Exchange] can check the callback comes back to the same browser.
@@ -32,6 +38,9 @@ type Login struct {
 // Begin starts an authorization code login with PKCE (S256), a nonce and a
 // sealed state carrying both, the return target and the connection ID.
 func (rp *RP) Begin(ctx context.Context, req LoginRequest) (*Login, error) {
+	if len(req.ReturnTo)+len(req.ConnectionID) > maxStateData {
+		return nil, errors.New("oidc: ReturnTo and ConnectionID are too long for the state")
+	}
 	d, err := rp.disc.get(ctx)
 	if err != nil {
 		return nil, err
@@ -54,6 +63,14 @@ func (rp *RP) Begin(ctx context.Context, req LoginRequest) (*Login, error) {
 		}
 	}
 	return &Login{URL: d.oauth.AuthCodeURL(sealed, opts...), State: sealed, Expires: st.Expires}, nil
+}
+
+// Cookie returns the cookie that carries the browser's copy of the state:
+// HttpOnly, Secure, SameSite=Lax (the callback is a top-level GET from the
+// provider), scoped to path, expiring with the state.
+func (l *Login) Cookie(name, path string) *http.Cookie {
+	return &http.Cookie{Name: name, Value: l.State, Path: path, Expires: l.Expires,
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode}
 }
 
 // newState mints the random values of a login. The PKCE verifier has 256

@@ -26,7 +26,8 @@
 // asymmetric algorithms are accepted. This package then checks, with typed
 // errors: issuer ([IssuerError]), audience ([AudienceError]), azp when
 // there are several audiences ([AuthorizedPartyError]), exp and iat with
-// Config.ClockSkew ([ExpiredError], [IssuedAtError]), the login's nonce
+// Config.ClockSkew ([ExpiredError], [IssuedAtError], [NotBeforeError]), the
+// login's nonce
 // ([NonceError]), at_hash ([AccessTokenHashError]), the pinned Entra ID
 // tenant ([TenantError]) and the userinfo sub ([SubjectError]). Every one
 // wraps [ErrIdentity].

@@ -198,6 +198,17 @@ func (e *IssuedAtError) Error() string {
 	return fmt.Sprintf("oidc: ID token issued in the future (%s)", e.IssuedAt.UTC().Format(time.RFC3339))
 }
 
+// NotBeforeError reports an ID token whose nbf is in the future (beyond
+// the allowed skew).
+type NotBeforeError struct {
+	identityError
+	NotBefore, Now time.Time
+}
+
+func (e *NotBeforeError) Error() string {
+	return fmt.Sprintf("oidc: ID token not valid before %s", e.NotBefore.UTC().Format(time.RFC3339))
+}
+
 // NonceError reports an ID token whose nonce is missing or differs from the
 // one sent in the authorization request. The values are secrets and are not
 // included.

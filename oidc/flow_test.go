@@ -3,6 +3,7 @@ package oidc_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -118,5 +119,23 @@ func TestScopes(t *testing.T) {
 				t.Errorf("scopes = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestLoginCookie(t *testing.T) {
+	e := newEnv(t, nil, nil)
+	l, err := e.rp.Begin(context.Background(), oidc.LoginRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := l.Cookie("oidc_state", "/sso/")
+	if c.Value != l.State || !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || !c.Expires.Equal(l.Expires) {
+		t.Errorf("cookie = %+v", c)
+	}
+	if err := c.Valid(); err != nil {
+		t.Errorf("invalid cookie: %v", err)
+	}
+	if _, err := e.rp.Begin(context.Background(), oidc.LoginRequest{ReturnTo: strings.Repeat("x", 2000)}); err == nil {
+		t.Error("oversized ReturnTo accepted")
 	}
 }

@@ -34,6 +34,7 @@ func TestHostileProvider(t *testing.T) {
 		{"invalid nonce is rejected", ssotest.OIDCFaults{Nonce: "attacker-nonce"}, nil, wantAs[*oidc.NonceError]},
 		{"expired token is rejected", ssotest.OIDCFaults{Expired: true}, nil, wantAs[*oidc.ExpiredError]},
 		{"iat far in the future is rejected", ssotest.OIDCFaults{IssuedIn: time.Hour}, nil, wantAs[*oidc.IssuedAtError]},
+		{"nbf in the future is rejected", ssotest.OIDCFaults{NotBefore: time.Hour}, nil, wantAs[*oidc.NotBeforeError]},
 		{"missing iat is rejected", ssotest.OIDCFaults{OmitIssuedAt: true}, nil, wantAs[*oidc.IssuedAtError]},
 		{"wrong at_hash is rejected", ssotest.OIDCFaults{AtHash: "AAAAAAAAAAAAAAAAAAAAAA"}, nil, wantAs[*oidc.AccessTokenHashError]},
 		{"userinfo with another sub is rejected", ssotest.OIDCFaults{UserInfoSubject: "mallory"}, func(c *oidc.Config) { c.FetchUserInfo = true }, wantSubject("mallory")},

@@ -139,6 +139,9 @@ func (rp *RP) checkTimes(id *IDToken) error {
 	if id.IssuedAt.IsZero() || id.IssuedAt.After(now.Add(skew)) {
 		return &IssuedAtError{IssuedAt: id.IssuedAt, Now: now}
 	}
+	if nbf, ok := id.Claims["nbf"].(float64); ok && time.Unix(int64(nbf), 0).After(now.Add(skew)) {
+		return &NotBeforeError{NotBefore: time.Unix(int64(nbf), 0), Now: now}
+	}
 	return nil
 }
 

@@ -31,8 +31,9 @@ type OIDCFaults struct {
 	Expired         bool     // exp an hour ago
 	IssuedIn        time.Duration
 	OmitIssuedAt    bool
-	OmitSubject     bool   // no sub in ID tokens
-	AtHash          string // at_hash instead of the right one
+	OmitSubject     bool          // no sub in ID tokens
+	NotBefore       time.Duration // nbf this far from now (0: no nbf)
+	AtHash          string        // at_hash instead of the right one
 	// Signature faults.
 	AlgNone            bool // unsigned token, alg "none"
 	HS256WithPublicKey bool // HMAC-SHA256 keyed with the RSA public key PEM
@@ -111,6 +112,9 @@ func oidcApplyIDFaults(c map[string]any, f OIDCFaults, now time.Time) {
 	}
 	if f.OmitIssuedAt {
 		delete(c, "iat")
+	}
+	if f.NotBefore != 0 {
+		c["nbf"] = now.Add(f.NotBefore).Unix()
 	}
 	if f.OmitSubject {
 		delete(c, "sub")
