@@ -45,6 +45,9 @@ func (m AuthMethod) String() string {
 	return fmt.Sprintf("AuthMethod(%d)", int(m))
 }
 
+// wellKnownPath is the discovery document's path below the issuer.
+const wellKnownPath = "/.well-known/openid-configuration"
+
 // DefaultScopes are requested when Config.Scopes is empty.
 var defaultScopes = []string{"openid", "profile", "email"}
 
@@ -71,7 +74,8 @@ type ReplayCache interface {
 // Config configures a relying party for one OpenID provider and client.
 type Config struct {
 	// Issuer is the discovery endpoint: the issuer URL whose
-	// /.well-known/openid-configuration is fetched, e.g.
+	// /.well-known/openid-configuration is fetched (that suffix may be
+	// included), e.g.
 	// "https://accounts.google.com" or
 	// "https://login.microsoftonline.com/{tenant}/v2.0". Entra ID's
 	// multi-tenant endpoints (common, organizations) announce the issuer
@@ -158,6 +162,7 @@ type RP struct {
 // New validates cfg, fills defaults and returns a relying party. It does no
 // I/O: the discovery document is fetched on first use and cached.
 func New(cfg Config) (*RP, error) {
+	cfg.Issuer = strings.TrimSuffix(cfg.Issuer, wellKnownPath) // accept a full discovery document URL
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}

@@ -58,3 +58,17 @@ func TestNewValidates(t *testing.T) {
 		}
 	})
 }
+
+func TestNewAcceptsDiscoveryDocumentURL(t *testing.T) {
+	e := newEnv(t, nil, func(c *oidc.Config) { c.Issuer += "/.well-known/openid-configuration" })
+	if _, err := e.fullLogin(t); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestErrorMessagesClipProviderValues(t *testing.T) {
+	err := &oidc.IssuerError{Got: strings.Repeat("x", 5000), Want: "https://login.example"}
+	if n := len(err.Error()); n > 300 {
+		t.Errorf("error message of %d bytes", n)
+	}
+}

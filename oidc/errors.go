@@ -56,7 +56,7 @@ type AuthorizationError struct {
 }
 
 func (e *AuthorizationError) Error() string {
-	return fmt.Sprintf("%v: %s", ErrAuthorization, e.Code)
+	return fmt.Sprintf("%v: %q", ErrAuthorization, clip(e.Code))
 }
 
 // Unwrap returns [ErrAuthorization].
@@ -73,7 +73,7 @@ type ExchangeError struct {
 
 func (e *ExchangeError) Error() string {
 	if e.Code != "" {
-		return fmt.Sprintf("%v: %s", ErrCodeExchange, e.Code)
+		return fmt.Sprintf("%v: %q", ErrCodeExchange, clip(e.Code))
 	}
 	return ErrCodeExchange.Error()
 }
@@ -92,7 +92,7 @@ type RefreshError struct {
 
 func (e *RefreshError) Error() string {
 	if e.Code != "" {
-		return fmt.Sprintf("%v: %s", e.sentinel(), e.Code)
+		return fmt.Sprintf("%v: %q", e.sentinel(), clip(e.Code))
 	}
 	return e.sentinel().Error()
 }
@@ -137,7 +137,7 @@ type AlgorithmError struct {
 }
 
 func (e *AlgorithmError) Error() string {
-	return fmt.Sprintf("oidc: signing algorithm %q is not allowed (allowed: %s)", e.Got, strings.Join(e.Allowed, ", "))
+	return fmt.Sprintf("oidc: signing algorithm %q is not allowed (allowed: %s)", clip(e.Got), strings.Join(e.Allowed, ", "))
 }
 
 // IssuerError reports an unexpected issuer, in the ID token or in the iss
@@ -148,7 +148,7 @@ type IssuerError struct {
 }
 
 func (e *IssuerError) Error() string {
-	return fmt.Sprintf("oidc: issuer %q does not match %q", e.Got, e.Want)
+	return fmt.Sprintf("oidc: issuer %q does not match %q", clip(e.Got), e.Want)
 }
 
 // AudienceError reports an ID token whose aud does not contain the client ID.
@@ -159,7 +159,7 @@ type AudienceError struct {
 }
 
 func (e *AudienceError) Error() string {
-	return fmt.Sprintf("oidc: audience %q does not contain client %q", e.Got, e.Want)
+	return fmt.Sprintf("oidc: audience %q does not contain client %q", clip(strings.Join(e.Got, " ")), e.Want)
 }
 
 // AuthorizedPartyError reports a missing azp with several audiences, or an
@@ -170,7 +170,7 @@ type AuthorizedPartyError struct {
 }
 
 func (e *AuthorizedPartyError) Error() string {
-	return fmt.Sprintf("oidc: authorized party %q is not client %q", e.Got, e.Want)
+	return fmt.Sprintf("oidc: authorized party %q is not client %q", clip(e.Got), e.Want)
 }
 
 // ExpiredError reports an ID token past its exp (plus the allowed skew), or
@@ -238,7 +238,7 @@ type TenantError struct {
 }
 
 func (e *TenantError) Error() string {
-	return fmt.Sprintf("oidc: tenant %q is not %q", e.Got, e.Want)
+	return fmt.Sprintf("oidc: tenant %q is not %q", clip(e.Got), e.Want)
 }
 
 // SubjectError reports a subject that differs from the one it must equal:
@@ -251,7 +251,7 @@ type SubjectError struct {
 }
 
 func (e *SubjectError) Error() string {
-	return fmt.Sprintf("oidc: %s subject %q does not match %q", e.Source, e.Got, e.Want)
+	return fmt.Sprintf("oidc: %s subject %q does not match %q", e.Source, clip(e.Got), e.Want)
 }
 
 // ClaimsError reports an ID token or userinfo answer that is missing a
@@ -266,3 +266,12 @@ func (e *ClaimsError) Error() string { return "oidc: " + e.Reason }
 
 // Unwrap returns [ErrIdentity] and the cause, if any.
 func (e *ClaimsError) Unwrap() []error { return []error{ErrIdentity, e.Err} }
+
+// clip bounds a provider-supplied value shown in an error message.
+func clip(s string) string {
+	const limit = 100
+	if len(s) > limit {
+		return s[:limit] + "..."
+	}
+	return s
+}
