@@ -109,6 +109,9 @@ func NewOIDCProvider(cfg OIDCProviderConfig) (*OIDCProvider, error) {
 		if u.Subject == "" {
 			return nil, errors.New("ssotest: every OIDCUser needs a Subject")
 		}
+		if cfg.MultiTenant && u.TenantID == "" {
+			return nil, errors.New("ssotest: MultiTenant needs a TenantID for every user")
+		}
 		p.users[u.Subject] = u
 	}
 	key := cfg.Key
