@@ -115,3 +115,19 @@ func TestGroupsOverageMarkers(t *testing.T) {
 		t.Errorf("overage reported for another distributed claim: %v", g)
 	}
 }
+
+// FuzzAccessTokenClaims feeds arbitrary access tokens to the unverified
+// claims decoder and the overage detector, and arbitrary ID tokens to the
+// header reader used on the error path: none may panic.
+func FuzzAccessTokenClaims(f *testing.F) {
+	f.Add("eyJhbGciOiJSUzI1NiJ9.eyJfY2xhaW1fbmFtZXMiOnsiZ3JvdXBzIjoic3JjMSJ9fQ.sig")
+	f.Add("eyJhbGciOiJSUzI1NiJ9.eyJoYXNncm91cHMiOnRydWV9.sig")
+	f.Add("opaque-access-token")
+	f.Add("a.b.c")
+	f.Fuzz(func(t *testing.T, token string) {
+		_ = readHeader(token)
+		if claims := unverifiedClaims(token); claims != nil {
+			_ = groupsOverage(claims)
+		}
+	})
+}
