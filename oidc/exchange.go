@@ -76,8 +76,8 @@ type Tokens struct {
 // parameter, exchanges the code with the PKCE verifier, verifies the ID
 // token against the login's nonce and, if configured, fetches userinfo.
 //
-// Errors wrap [ErrInvalidState], [ErrAuthorization], [ErrCodeExchange] or
-// [ErrIdentity].
+// Errors wrap [ErrInvalidState], [ErrAuthorization], [ErrCodeExchange],
+// [ErrIdentity] or [ErrDiscovery].
 func (rp *RP) Exchange(ctx context.Context, cb Callback) (*Tokens, error) {
 	d, err := rp.disc.get(ctx)
 	if err != nil {

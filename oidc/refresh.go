@@ -19,7 +19,9 @@ type RefreshRequest struct {
 // background sync. A refresh token the provider refuses (invalid_grant:
 // revoked, expired, already rotated) gives an error wrapping
 // [ErrRefreshRevoked]; other failures wrap [ErrRefresh]. A new ID token in
-// the answer is verified like at login, except for the nonce.
+// the answer is verified like at login, except for the nonce, and failures
+// there wrap [ErrIdentity]; an unreachable discovery document wraps
+// [ErrDiscovery].
 func (rp *RP) Refresh(ctx context.Context, req RefreshRequest) (*Tokens, error) {
 	if req.RefreshToken == "" {
 		return nil, &RefreshError{Revoked: true, Err: errors.New("no refresh token")}
