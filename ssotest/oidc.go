@@ -157,29 +157,29 @@ func (p *OIDCProvider) Client() *http.Client { return p.server.Client() }
 // server URL, or ".../common/v2.0" in multi-tenant mode.
 func (p *OIDCProvider) Issuer() string {
 	if p.cfg.MultiTenant {
-		return p.URL + "/common/v2.0"
+		return p.server.URL + "/common/v2.0"
 	}
-	return p.URL
+	return p.server.URL
 }
 
 // issuerFor returns the iss of tokens for a user.
 func (p *OIDCProvider) issuerFor(u OIDCUser) string {
 	if p.cfg.MultiTenant {
-		return p.URL + "/" + u.TenantID + "/v2.0"
+		return p.server.URL + "/" + u.TenantID + "/v2.0"
 	}
-	return p.URL
+	return p.server.URL
 }
 
 // announcedIssuer is the issuer in the discovery document.
 func (p *OIDCProvider) announcedIssuer() string {
 	if p.cfg.MultiTenant {
-		return p.URL + "/{tenantid}/v2.0"
+		return p.server.URL + "/{tenantid}/v2.0"
 	}
-	return p.URL
+	return p.server.URL
 }
 
 // TokenURL returns the token endpoint, the audience of client assertions.
-func (p *OIDCProvider) TokenURL() string { return p.URL + "/token" }
+func (p *OIDCProvider) TokenURL() string { return p.server.URL + "/token" }
 
 // SetFaults makes the provider answer wrongly from now on (see
 // [OIDCFaults]); the zero value restores correct answers.

@@ -56,10 +56,10 @@ func (p *OIDCProvider) discovery(w http.ResponseWriter, r *http.Request) {
 	}
 	oidcWriteJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                         p.announcedIssuer(),
-		"authorization_endpoint":                         p.URL + "/authorize",
+		"authorization_endpoint":                         p.server.URL + "/authorize",
 		"token_endpoint":                                 p.TokenURL(),
-		"userinfo_endpoint":                              p.URL + "/userinfo",
-		"jwks_uri":                                       p.URL + "/jwks",
+		"userinfo_endpoint":                              p.server.URL + "/userinfo",
+		"jwks_uri":                                       p.server.URL + "/jwks",
 		"response_types_supported":                       []string{"code"},
 		"subject_types_supported":                        []string{"public"},
 		"id_token_signing_alg_values_supported":          algs,
