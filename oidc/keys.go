@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/pkcs12"
@@ -31,6 +32,10 @@ func Thumbprint(cert *x509.Certificate) string {
 // (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY", optionally followed or
 // preceded by its "CERTIFICATE") or from a PKCS#12 / .pfx file protected by
 // password. The certificate is nil when the input has none.
+//
+// PKCS#12 files are read with golang.org/x/crypto/pkcs12, which supports
+// the classic PBE-SHA1-3DES encryption (Windows, Entra ID and OpenSSL
+// "-legacy" exports) but not OpenSSL 3's default PBES2/AES-256.
 func ParsePrivateKey(data []byte, password string) (crypto.Signer, *x509.Certificate, error) {
 	if len(data) > MaxKeyFileBytes {
 		return nil, nil, errors.New("oidc: key file too large")
@@ -42,6 +47,7 @@ func ParsePrivateKey(data []byte, password string) (crypto.Signer, *x509.Certifi
 		key, cert, err = parsePEM(data)
 	} else {
 		key, cert, err = pkcs12.Decode(data, password)
+		err = pkcs12Hint(err)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("oidc: reading private key: %w", err)
@@ -57,6 +63,17 @@ func ParsePrivateKey(data []byte, password string) (crypto.Signer, *x509.Certifi
 		return nil, nil, errors.New("oidc: certificate does not match the private key")
 	}
 	return rsaKey, cert, nil
+}
+
+// pkcs12Hint explains the most common PKCS#12 failure: an encryption
+// algorithm x/crypto/pkcs12 does not implement.
+func pkcs12Hint(err error) error {
+	var ni pkcs12.NotImplementedError
+	if err != nil && (errors.As(err, &ni) || strings.Contains(err.Error(), "unknown digest algorithm")) {
+		return fmt.Errorf("%w (PKCS#12 with AES/PBES2 encryption is not supported: "+
+			"re-export with openssl pkcs12 -legacy, or upload PEM)", err)
+	}
+	return err
 }
 
 func parsePEM(data []byte) (key any, cert *x509.Certificate, err error) {

@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,6 +75,9 @@ func TestParsePrivateKey(t *testing.T) {
 			if tt.wantErr {
 				if err == nil {
 					t.Fatal("accepted")
+				}
+				if hint := strings.Contains(err.Error(), "-legacy"); hint != strings.Contains(tt.name, "AES") {
+					t.Errorf("PKCS#12 hint %v in %q", hint, err)
 				}
 				return
 			}
