@@ -213,12 +213,25 @@ func TestStateAttacks(t *testing.T) {
 		victim.Cookie = attacker.Cookie
 		wantState(t, e.rp.Exchange, victim, "not bound to this browser")
 	})
-	t.Run("state sealed for another client is rejected", func(t *testing.T) {
-		e := newEnv(t, nil, nil)
-		other := newEnv(t, func(c *ssotest.OIDCProviderConfig) { c.Clients[0].ID = "client-2" },
-			func(c *oidc.Config) { c.ClientID = "client-2" })
-		cb := other.login(t, oidc.LoginRequest{})
-		wantState(t, e.rp.Exchange, cb, "tampered")
+	t.Run("state sealed for another client of the same provider is rejected", func(t *testing.T) {
+		e := newEnv(t, func(c *ssotest.OIDCProviderConfig) {
+			c.Clients = append(c.Clients, ssotest.OIDCClient{ID: "client-2", Secret: testSecret, RedirectURIs: []string{testRedirect}})
+		}, nil)
+		cfg := e.cfg
+		cfg.ClientID = "client-2" // same issuer, same state key
+		other, err := oidc.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := other.Begin(ctx, oidc.LoginRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cbURL, err := e.op.Authorize(ctx, l.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantState(t, e.rp.Exchange, callbackFrom(t, cbURL, l.State), "tampered")
 	})
 	t.Run("PKCE verifier mismatch is rejected", func(t *testing.T) {
 		e := newEnv(t, nil, nil)
