@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -162,4 +163,23 @@ func TestDiscoveryIssuerChangesBetweenFetches(t *testing.T) {
 	if hits.Load() != 2 {
 		t.Errorf("discovery fetched %d times", hits.Load())
 	}
+}
+
+// A discovery document beyond MaxResponseBytes is cut and refused rather
+// than read into memory.
+func TestDiscoveryResponseIsBounded(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(strings.Repeat(" ", oidc.MaxResponseBytes)))
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": srv.URL, "authorization_endpoint": srv.URL + "/a",
+			"token_endpoint": srv.URL + "/t", "jwks_uri": srv.URL + "/k"})
+	}))
+	defer srv.Close()
+	rp, err := oidc.New(oidc.Config{Issuer: srv.URL, ClientID: "c", ClientSecret: "s",
+		RedirectURL: testRedirect, StateKey: make([]byte, 32), HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDiscovery(t, rp.Discover(context.Background()))
 }
