@@ -48,8 +48,8 @@ func (m AuthMethod) String() string {
 // wellKnownPath is the discovery document's path below the issuer.
 const wellKnownPath = "/.well-known/openid-configuration"
 
-// DefaultScopes are requested when Config.Scopes is empty.
-var defaultScopes = []string{"openid", "profile", "email"}
+// defaultScopes are requested when Config.Scopes is empty.
+func defaultScopes() []string { return []string{"openid", "profile", "email"} }
 
 // Defaults for the zero values of Config.
 const (
@@ -57,11 +57,14 @@ const (
 	DefaultClockSkew = 2 * time.Minute
 )
 
-// asymmetricAlgs are the JWS algorithms an ID token may use. Symmetric
-// algorithms (HS256...) and "none" are never accepted.
-var asymmetricAlgs = []string{
-	"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-	"ES256", "ES384", "ES512", "EdDSA",
+// isAsymmetricAlg reports whether alg is a JWS algorithm an ID token may
+// use. Symmetric algorithms (HS256...) and "none" are never accepted.
+func isAsymmetricAlg(alg string) bool {
+	switch alg {
+	case "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA":
+		return true
+	}
+	return false
 }
 
 // ReplayCache remembers keys (here: state identifiers) until they expire.
@@ -228,7 +231,7 @@ func (c *Config) validate() error {
 		add("StateTTL must be positive and ClockSkew within 0..10m")
 	}
 	for _, a := range c.SigningAlgorithms {
-		if !slices.Contains(asymmetricAlgs, a) {
+		if !isAsymmetricAlg(a) {
 			add("SigningAlgorithms: %q is not an asymmetric JWS algorithm", a)
 		}
 	}
@@ -268,7 +271,7 @@ func checkSigningKey(k crypto.Signer) error {
 func buildScopes(c Config) []string {
 	base := c.Scopes
 	if len(base) == 0 {
-		base = defaultScopes
+		base = defaultScopes()
 	}
 	out := []string{"openid"}
 	all := append(slices.Clone(base), strings.Fields(c.CustomScopes)...)

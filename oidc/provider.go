@@ -141,7 +141,7 @@ func (rp *RP) allowedAlgs(announced []string) []string {
 	}
 	var out []string
 	for _, a := range announced {
-		if slices.Contains(asymmetricAlgs, a) && !slices.Contains(out, a) {
+		if isAsymmetricAlg(a) && !slices.Contains(out, a) {
 			out = append(out, a)
 		}
 	}
