@@ -40,6 +40,7 @@ func transportOf(c *http.Client) http.RoundTripper {
 
 type limitTransport struct{ next http.RoundTripper }
 
+// RoundTrip sends r and limits the response body.
 func (t limitTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(r)
 	if err != nil {
@@ -71,6 +72,7 @@ type assertionTransport struct {
 	tokenURL string
 }
 
+// RoundTrip adds a client assertion to token endpoint requests.
 func (t *assertionTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Method != http.MethodPost || !sameEndpoint(r.URL, t.tokenURL) || r.Body == nil {
 		return t.next.RoundTrip(r)

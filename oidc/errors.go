@@ -43,6 +43,7 @@ type StateError struct {
 	Reason string
 }
 
+// Error returns a message safe to show to the user.
 func (e *StateError) Error() string { return ErrInvalidState.Error() + ": " + e.Reason }
 
 // Unwrap returns [ErrInvalidState].
@@ -55,6 +56,7 @@ type AuthorizationError struct {
 	Description string // error_description as sent by the provider
 }
 
+// Error returns a message safe to show to the user.
 func (e *AuthorizationError) Error() string {
 	return fmt.Sprintf("%v: %q", ErrAuthorization, clip(e.Code))
 }
@@ -71,6 +73,7 @@ type ExchangeError struct {
 	Err         error
 }
 
+// Error returns a message safe to show to the user.
 func (e *ExchangeError) Error() string {
 	if e.Code != "" {
 		return fmt.Sprintf("%v: %q", ErrCodeExchange, clip(e.Code))
@@ -90,6 +93,7 @@ type RefreshError struct {
 	Err         error
 }
 
+// Error returns a message safe to show to the user.
 func (e *RefreshError) Error() string {
 	if e.Code != "" {
 		return fmt.Sprintf("%v: %q", e.sentinel(), clip(e.Code))
@@ -123,6 +127,7 @@ type SignatureError struct {
 	Err   error  // cause from go-oidc, for logs
 }
 
+// Error returns a message safe to show to the user.
 func (e *SignatureError) Error() string { return "oidc: ID token signature is invalid" }
 
 // Unwrap returns [ErrIdentity] and the cause.
@@ -136,6 +141,7 @@ type AlgorithmError struct {
 	Allowed []string
 }
 
+// Error returns a message safe to show to the user.
 func (e *AlgorithmError) Error() string {
 	return fmt.Sprintf("oidc: signing algorithm %q is not allowed (allowed: %s)", clip(e.Got), strings.Join(e.Allowed, ", "))
 }
@@ -147,6 +153,7 @@ type IssuerError struct {
 	Got, Want string
 }
 
+// Error returns a message safe to show to the user.
 func (e *IssuerError) Error() string {
 	return fmt.Sprintf("oidc: issuer %q does not match %q", clip(e.Got), e.Want)
 }
@@ -158,6 +165,7 @@ type AudienceError struct {
 	Want string
 }
 
+// Error returns a message safe to show to the user.
 func (e *AudienceError) Error() string {
 	return fmt.Sprintf("oidc: audience %q does not contain client %q", clip(strings.Join(e.Got, " ")), e.Want)
 }
@@ -169,6 +177,7 @@ type AuthorizedPartyError struct {
 	Got, Want string
 }
 
+// Error returns a message safe to show to the user.
 func (e *AuthorizedPartyError) Error() string {
 	return fmt.Sprintf("oidc: authorized party %q is not client %q", clip(e.Got), e.Want)
 }
@@ -180,6 +189,7 @@ type ExpiredError struct {
 	Expiry, Now time.Time
 }
 
+// Error returns a message safe to show to the user.
 func (e *ExpiredError) Error() string {
 	return fmt.Sprintf("oidc: ID token expired at %s", e.Expiry.UTC().Format(time.RFC3339))
 }
@@ -191,6 +201,7 @@ type IssuedAtError struct {
 	IssuedAt, Now time.Time
 }
 
+// Error returns a message safe to show to the user.
 func (e *IssuedAtError) Error() string {
 	if e.IssuedAt.IsZero() {
 		return "oidc: ID token has no iat"
@@ -205,6 +216,7 @@ type NotBeforeError struct {
 	NotBefore, Now time.Time
 }
 
+// Error returns a message safe to show to the user.
 func (e *NotBeforeError) Error() string {
 	return fmt.Sprintf("oidc: ID token not valid before %s", e.NotBefore.UTC().Format(time.RFC3339))
 }
@@ -214,6 +226,7 @@ func (e *NotBeforeError) Error() string {
 // included.
 type NonceError struct{ identityError }
 
+// Error returns a message safe to show to the user.
 func (e *NonceError) Error() string { return "oidc: ID token nonce does not match the login" }
 
 // AccessTokenHashError reports an at_hash that does not match the access
@@ -223,6 +236,7 @@ type AccessTokenHashError struct {
 	Err error
 }
 
+// Error returns a message safe to show to the user.
 func (e *AccessTokenHashError) Error() string {
 	return "oidc: at_hash does not match the access token"
 }
@@ -237,6 +251,7 @@ type TenantError struct {
 	Got, Want string
 }
 
+// Error returns a message safe to show to the user.
 func (e *TenantError) Error() string {
 	return fmt.Sprintf("oidc: tenant %q is not %q", clip(e.Got), e.Want)
 }
@@ -250,6 +265,7 @@ type SubjectError struct {
 	Got, Want string
 }
 
+// Error returns a message safe to show to the user.
 func (e *SubjectError) Error() string {
 	return fmt.Sprintf("oidc: %s subject %q does not match %q", e.Source, clip(e.Got), e.Want)
 }
@@ -262,6 +278,7 @@ type ClaimsError struct {
 	Err    error
 }
 
+// Error returns a message safe to show to the user.
 func (e *ClaimsError) Error() string { return "oidc: " + e.Reason }
 
 // Unwrap returns [ErrIdentity] and the cause, if any.

@@ -44,6 +44,7 @@ type GroupsOverage struct {
 	Endpoint string
 }
 
+// String describes the overage for logs.
 func (g *GroupsOverage) String() string {
 	return fmt.Sprintf("groups overage (source %q)", g.Endpoint)
 }
