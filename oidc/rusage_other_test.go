@@ -1,0 +1,11 @@
+//go:build !unix
+
+package oidc_test
+
+import (
+	"testing"
+	"time"
+)
+
+func cpuTime() time.Duration              { return 0 }
+func reportCPU(*testing.B, time.Duration) {}
