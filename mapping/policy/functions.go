@@ -1,0 +1,247 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
+	"github.com/google/cel-go/interpreter"
+)
+
+// Names of the CEL functions the dialect is translated to. They are also
+// available to native CEL expressions.
+const (
+	fnEquals   = "claimEquals"
+	fnMatches  = "claimMatches"
+	fnContains = "claimContains"
+	fnAmong    = "claimAmong"
+)
+
+// Work bounds inside one function call, so that a huge claim cannot make a
+// single call slow before the cost limit is consulted.
+const (
+	maxPairs    = 1 << 16 // element comparisons in one claimEquals
+	maxTextLen  = 1 << 16 // bytes of claim text given to claimMatches/claimContains
+	maxValDepth = 16      // nesting of a claim value rendered as JSON
+)
+
+// claimsLib is the cel.Library holding the claim functions. regexes holds
+// the patterns compiled at configuration time.
+type claimsLib struct {
+	regexes map[string]*regexp.Regexp
+}
+
+// CompileOptions implements cel.Library.
+func (l claimsLib) CompileOptions() []cel.EnvOption {
+	dyn := []*cel.Type{cel.DynType, cel.DynType}
+	return []cel.EnvOption{
+		cel.Function(fnEquals, cel.Overload("claim_equals", dyn, cel.BoolType,
+			cel.BinaryBinding(claimEquals))),
+		cel.Function(fnMatches, cel.Overload("claim_matches", []*cel.Type{cel.DynType, cel.StringType}, cel.BoolType,
+			cel.BinaryBinding(l.claimMatches))),
+		cel.Function(fnContains, cel.Overload("claim_contains", dyn, cel.BoolType,
+			cel.BinaryBinding(claimContains))),
+		cel.Function(fnAmong, cel.Overload("claim_among", dyn, cel.BoolType,
+			cel.BinaryBinding(claimAmong))),
+	}
+}
+
+// ProgramOptions implements cel.Library: the cost of each call grows with
+// the size of its arguments.
+func (claimsLib) ProgramOptions() []cel.ProgramOption {
+	return []cel.ProgramOption{cel.CostTrackerOptions(
+		interpreter.OverloadCostTracker("claim_equals", func(args []ref.Val, _ ref.Val) *uint64 {
+			return costOf(size(args[0]) * size(args[1]))
+		}),
+		interpreter.OverloadCostTracker("claim_matches", textCost),
+		interpreter.OverloadCostTracker("claim_contains", textCost),
+		interpreter.OverloadCostTracker("claim_among", func(args []ref.Val, _ ref.Val) *uint64 {
+			return costOf(size(args[0]) * (1 + textLen(args[1])/8))
+		}),
+	)}
+}
+
+func textCost(args []ref.Val, _ ref.Val) *uint64 {
+	return costOf(1 + (textLen(args[0])+textLen(args[1]))/8)
+}
+
+func costOf(n int) *uint64 {
+	c := uint64(n)
+	return &c
+}
+
+// size is the number of elements of a list, or 1.
+func size(v ref.Val) int {
+	if l, ok := v.(traits.Lister); ok {
+		if n, ok := l.Size().(types.Int); ok && n > 0 {
+			return int(n)
+		}
+	}
+	return 1
+}
+
+func textLen(v ref.Val) int {
+	if s, ok := v.(types.String); ok {
+		return len(s)
+	}
+	return size(v) * 8
+}
+
+// claimEquals is "=": scalars are equal, a list contains the scalar, or two
+// lists share an element.
+func claimEquals(a, b ref.Val) ref.Val {
+	la, aList := a.(traits.Lister)
+	lb, bList := b.(traits.Lister)
+	switch {
+	case aList && bList:
+		if size(a)*size(b) > maxPairs {
+			return types.NewErr("list claims too large to compare")
+		}
+		return anyElem(la, func(x ref.Val) bool { return contains(lb, x) })
+	case aList:
+		return types.Bool(contains(la, b))
+	case bList:
+		return types.Bool(contains(lb, a))
+	}
+	return types.Bool(a.Equal(b) == types.True)
+}
+
+func contains(l traits.Lister, v ref.Val) bool {
+	return anyElem(l, func(x ref.Val) bool { return x.Equal(v) == types.True }) == types.True
+}
+
+func anyElem(l traits.Lister, f func(ref.Val) bool) ref.Val {
+	for it := l.Iterator(); it.HasNext() == types.True; {
+		if f(it.Next()) {
+			return types.True
+		}
+	}
+	return types.False
+}
+
+// claimMatches is match(): the pattern is searched in the claim's text.
+func (l claimsLib) claimMatches(subject, pattern ref.Val) ref.Val {
+	p, ok := pattern.(types.String)
+	if !ok {
+		return types.NewErr("match pattern must be a string")
+	}
+	re := l.regexes[string(p)]
+	if re == nil { // a native CEL expression with a computed pattern
+		if len(p) > maxPatternLen {
+			return types.NewErr("regular expression longer than %d bytes", maxPatternLen)
+		}
+		var err error
+		if re, err = regexp.Compile(string(p)); err != nil {
+			return types.NewErr("invalid regular expression: %v", err)
+		}
+	}
+	text, errVal := claimText(subject)
+	if errVal != nil {
+		return errVal
+	}
+	return types.Bool(re.MatchString(text))
+}
+
+// claimContains is stringinstring(): the claim's text contains the needle,
+// ignoring case.
+func claimContains(subject, needle ref.Val) ref.Val {
+	s, errVal := claimText(subject)
+	if errVal != nil {
+		return errVal
+	}
+	n, errVal := claimText(needle)
+	if errVal != nil {
+		return errVal
+	}
+	return types.Bool(strings.Contains(strings.ToLower(s), strings.ToLower(n)))
+}
+
+// claimAmong is among() with alternatives computed at evaluation time.
+func claimAmong(subject, choices ref.Val) ref.Val {
+	c, ok := choices.(types.String)
+	if !ok {
+		return types.NewErr("among alternatives must be a string such as 'A|B'")
+	}
+	if len(c) > maxTextLen {
+		return types.NewErr("among alternatives too long")
+	}
+	parts := strings.Split(string(c), "|")
+	vals := make([]ref.Val, len(parts))
+	for i, p := range parts {
+		vals[i] = types.String(p)
+	}
+	return claimEquals(subject, types.NewRefValList(types.DefaultTypeAdapter, vals))
+}
+
+// claimText is the text a string function sees: a string as it is, any
+// other value as compact JSON, so a list claim ["openid","w2w"] is the text
+// ["openid","w2w"] and /"w2w"/ matches the element w2w exactly.
+func claimText(v ref.Val) (string, ref.Val) {
+	if s, ok := v.(types.String); ok {
+		if len(s) > maxTextLen {
+			return "", types.NewErr("claim text longer than %d bytes", maxTextLen)
+		}
+		return string(s), nil
+	}
+	native, ok := toJSONValue(v, 0)
+	if !ok {
+		return "", types.NewErr("claim value nested too deeply")
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(native); err != nil {
+		return "", types.NewErr("claim value cannot be shown as text: %v", err)
+	}
+	if buf.Len() > maxTextLen {
+		return "", types.NewErr("claim text longer than %d bytes", maxTextLen)
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), nil
+}
+
+// toJSONValue converts a CEL value to plain Go values for encoding/json.
+func toJSONValue(v ref.Val, depth int) (any, bool) {
+	if depth > maxValDepth {
+		return nil, false
+	}
+	switch v := v.(type) {
+	case traits.Lister:
+		out := []any{}
+		for it := v.Iterator(); it.HasNext() == types.True; {
+			e, ok := toJSONValue(it.Next(), depth+1)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, e)
+		}
+		return out, true
+	case traits.Mapper:
+		out := map[string]any{}
+		for it := v.Iterator(); it.HasNext() == types.True; {
+			k := it.Next()
+			e, ok := toJSONValue(v.Get(k), depth+1)
+			if !ok {
+				return nil, false
+			}
+			ks, _ := toJSONValue(k, depth+1)
+			out[jsonKey(ks)] = e
+		}
+		return out, true
+	case types.Null:
+		return nil, true
+	}
+	return v.Value(), true
+}
+
+func jsonKey(k any) string {
+	if s, ok := k.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(k)
+	return string(b)
+}

@@ -1,0 +1,258 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/interpreter"
+)
+
+// CEL variable names of the four claims documents.
+const (
+	varIDToken     = "idtoken"
+	varAccessToken = "accesstoken"
+	varUserInfo    = "userinfo"
+	varSAML        = "saml"
+)
+
+// NativePrefix marks an expression written in CEL rather than in the
+// WhenToWork dialect. No dialect expression can start with it: a dialect
+// expression starts with "(", "not", a function call or a document name,
+// and "cel:" is none of these.
+const NativePrefix = "cel:"
+
+// Defaults for the zero [Options].
+const (
+	DefaultCostLimit   = 10_000
+	DefaultMaxExprLen  = 4096
+	DefaultMaxExprs    = 64
+	celRecursionLimit  = 64
+	celExpressionLimit = 3 * DefaultMaxExprLen
+)
+
+// Options tunes [Compile]. The zero value is ready to use.
+type Options struct {
+	// CostLimit bounds the CEL cost of evaluating one expression; an
+	// expression exceeding it fails. 0 means DefaultCostLimit.
+	CostLimit uint64
+	// MaxExprLen bounds the length in bytes of one expression.
+	// 0 means DefaultMaxExprLen.
+	MaxExprLen int
+	// MaxExprs bounds the number of expressions. 0 means DefaultMaxExprs.
+	MaxExprs int
+}
+
+func (o Options) withDefaults() Options {
+	if o.CostLimit == 0 {
+		o.CostLimit = DefaultCostLimit
+	}
+	if o.MaxExprLen <= 0 {
+		o.MaxExprLen = DefaultMaxExprLen
+	}
+	if o.MaxExprs <= 0 {
+		o.MaxExprs = DefaultMaxExprs
+	}
+	return o
+}
+
+// Policy is a compiled list of test expressions. It is immutable and safe
+// for concurrent use.
+type Policy struct {
+	exprs []*expr
+}
+
+// expr is one compiled expression.
+type expr struct {
+	index  int
+	source string
+	cel    string
+	native bool
+	paths  []claimPath // claims a dialect expression reads
+	prg    cel.Program
+}
+
+// Compile parses, translates and type-checks the expressions, once, at
+// configuration time. A problem is returned as a [*CompileError] naming
+// the expression, its index and the column.
+func Compile(exprs []string, opts Options) (*Policy, error) {
+	opts = opts.withDefaults()
+	if len(exprs) > opts.MaxExprs {
+		return nil, &CompileError{Index: opts.MaxExprs, Msg: fmt.Sprintf("more than %d expressions", opts.MaxExprs), Err: ErrTooLarge}
+	}
+	parsed := make([]*expr, len(exprs))
+	lib := claimsLib{regexes: map[string]*regexp.Regexp{}}
+	for i, src := range exprs {
+		e, regexes, err := prepare(i, src, opts)
+		if err != nil {
+			return nil, err
+		}
+		for k, re := range regexes {
+			lib.regexes[k] = re
+		}
+		parsed[i] = e
+	}
+	env, err := newEnv(lib)
+	if err != nil {
+		return nil, fmt.Errorf("policy: building CEL environment: %w", err)
+	}
+	for _, e := range parsed {
+		if err := e.compile(env, opts); err != nil {
+			return nil, err
+		}
+	}
+	return &Policy{exprs: parsed}, nil
+}
+
+// prepare checks the size of one expression and, for the dialect, parses
+// and translates it to CEL.
+func prepare(i int, src string, opts Options) (*expr, map[string]*regexp.Regexp, error) {
+	e := &expr{index: i, source: src}
+	fail := func(offset int, sentinel error, msg string) error {
+		return &CompileError{Index: i, Expr: src, Column: column(src, offset), Msg: msg, Err: sentinel}
+	}
+	switch {
+	case len(src) > opts.MaxExprLen:
+		return nil, nil, fail(-1, ErrTooLarge, fmt.Sprintf("longer than %d bytes", opts.MaxExprLen))
+	case !utf8.ValidString(src):
+		return nil, nil, fail(-1, ErrSyntax, "not valid UTF-8")
+	case strings.TrimSpace(src) == "":
+		return nil, nil, fail(-1, ErrSyntax, "empty expression")
+	}
+	if body, ok := nativeBody(src); ok {
+		e.native, e.cel = true, body
+		return e, nil, nil
+	}
+	n, err := parse(src)
+	if err == nil {
+		var t *translation
+		if t, err = translate(n); err == nil {
+			e.cel, e.paths = t.cel, t.paths
+			return e, t.regexes, nil
+		}
+	}
+	var pe *posError
+	if errors.As(err, &pe) {
+		return nil, nil, fail(pe.offset, pe.err, pe.msg)
+	}
+	return nil, nil, fail(-1, ErrSyntax, err.Error())
+}
+
+// nativeBody reports whether src starts with [NativePrefix] (in any case,
+// after leading spaces) and returns the CEL text after it, padded with
+// spaces so that CEL's columns are the columns of src.
+func nativeBody(src string) (string, bool) {
+	trimmed := strings.TrimLeft(src, " \t\r\n")
+	if len(trimmed) < len(NativePrefix) || !strings.EqualFold(trimmed[:len(NativePrefix)], NativePrefix) {
+		return "", false
+	}
+	skip := len(src) - len(trimmed) + len(NativePrefix)
+	return strings.Repeat(" ", skip) + src[skip:], true
+}
+
+// column converts a byte offset into a 1-based rune column; -1 gives 0.
+func column(src string, offset int) int {
+	if offset < 0 || offset > len(src) {
+		return 0
+	}
+	return utf8.RuneCountInString(src[:offset]) + 1
+}
+
+func newEnv(lib claimsLib) (*cel.Env, error) {
+	claims := cel.MapType(cel.StringType, cel.DynType)
+	return cel.NewEnv(
+		cel.Variable(varIDToken, claims),
+		cel.Variable(varAccessToken, claims),
+		cel.Variable(varUserInfo, claims),
+		cel.Variable(varSAML, cel.MapType(cel.StringType, cel.ListType(cel.StringType))),
+		cel.Lib(lib),
+		cel.ParserRecursionLimit(celRecursionLimit),
+		cel.ParserExpressionSizeLimit(celExpressionLimit),
+	)
+}
+
+// compile type-checks the CEL text and plans the program.
+func (e *expr) compile(env *cel.Env, opts Options) error {
+	ast, iss := env.Compile(e.cel)
+	if iss != nil && iss.Err() != nil {
+		return e.celError(iss)
+	}
+	if t := ast.OutputType(); !t.IsExactType(cel.BoolType) && !t.IsExactType(cel.DynType) {
+		return &CompileError{Index: e.index, Expr: e.source, Msg: "expression must be true or false, not " + t.String(), Err: ErrType}
+	}
+	prg, err := env.Program(ast,
+		cel.CostLimit(opts.CostLimit),
+		cel.EvalOptions(cel.OptOptimize),
+	)
+	if err != nil {
+		return &CompileError{Index: e.index, Expr: e.source, Msg: err.Error(), Err: ErrType}
+	}
+	e.prg = prg
+	return nil
+}
+
+// celError converts CEL's issues into a CompileError. For a native
+// expression CEL's column is the column in the source; for the dialect the
+// translation was already validated, so a CEL error carries no column.
+func (e *expr) celError(iss *cel.Issues) error {
+	ce := &CompileError{Index: e.index, Expr: e.source, Msg: iss.Err().Error(), Err: ErrType}
+	if errs := iss.Errors(); len(errs) > 0 {
+		first := errs[0]
+		ce.Msg = first.Message
+		if e.native && first.Location.Line() == 1 {
+			ce.Column = first.Location.Column() + 1
+		}
+		switch {
+		case strings.HasPrefix(first.Message, "Syntax error"):
+			ce.Err = ErrSyntax
+		case strings.Contains(first.Message, "undeclared reference"):
+			ce.Err = ErrUnknownName
+		}
+	}
+	return ce
+}
+
+// activation resolves the four document variables for one evaluation.
+type activation struct {
+	idToken, accessToken, userInfo, saml ref.Val
+}
+
+func newActivation(d Documents) *activation {
+	a := types.DefaultTypeAdapter
+	return &activation{
+		idToken:     types.NewStringInterfaceMap(a, d.IDToken),
+		accessToken: types.NewStringInterfaceMap(a, d.AccessToken),
+		userInfo:    types.NewStringInterfaceMap(a, d.UserInfo),
+		saml:        a.NativeToValue(samlMap(d.SAML)),
+	}
+}
+
+func samlMap(m map[string][]string) map[string][]string {
+	if m == nil {
+		return map[string][]string{}
+	}
+	return m
+}
+
+// ResolveName implements interpreter.Activation.
+func (a *activation) ResolveName(name string) (any, bool) {
+	switch name {
+	case varIDToken:
+		return a.idToken, true
+	case varAccessToken:
+		return a.accessToken, true
+	case varUserInfo:
+		return a.userInfo, true
+	case varSAML:
+		return a.saml, true
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (a *activation) Parent() interpreter.Activation { return nil }
