@@ -11,7 +11,7 @@ func semanticsDocs() Documents {
 		IDToken: map[string]any{
 			"email": "Ann@Example.com", "aud": []any{"app-1", "app-2"},
 			"email_verified": true, "age": 30.0,
-			"address": map[string]any{"country": "NZ"},
+			"address":                   map[string]any{"country": "NZ"},
 			"https://example.com/roles": []any{"admin"},
 			"groups":                    []any{"Staff", "Managers"},
 			"nothing":                   nil,
