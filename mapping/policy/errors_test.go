@@ -38,6 +38,7 @@ func TestCompileErrors(t *testing.T) {
 		{"empty expression", "   ", ErrSyntax, 0, "empty expression"},
 		{"invalid UTF-8", "IDTOKEN.a = '\xff'", ErrSyntax, 0, "UTF-8"},
 		{"nesting too deep", strings.Repeat("(", 40) + "IDTOKEN.a" + strings.Repeat(")", 40), ErrTooLarge, 33, "nested deeper"},
+		{"claim reference too deep", "IDTOKEN" + strings.Repeat(".a", 17) + " = 1", ErrTooLarge, 1, "deeper than 16"},
 		{"native CEL syntax error with its column", "cel: idtoken.a ==", ErrSyntax, 18, "Syntax error"},
 		{"native CEL unknown function", "cel: nosuch(idtoken.a)", ErrUnknownName, 0, "undeclared reference"},
 		{"native CEL that is not boolean", "cel: 'x'", ErrType, 0, "must be true or false"},
@@ -84,6 +85,26 @@ func TestCompileLimits(t *testing.T) {
 	}
 	if _, err := Compile([]string{"cel: " + strings.Repeat("(", 100) + "true" + strings.Repeat(")", 100)}, Options{}); err == nil {
 		t.Error("deeply nested native CEL was accepted")
+	}
+}
+
+// Expressions at the length limit that expand the most in translation
+// still compile: long chains are not nested, among's list fits the limit.
+func TestLongExpressionsCompile(t *testing.T) {
+	chain := strings.Repeat("IDTOKEN.a = 'x' or ", 200) + "IDTOKEN.a = 'y'"
+	among := "among(IDTOKEN.a, '" + strings.Repeat("|", DefaultMaxExprLen-21) + "y')"
+	ctl := "IDTOKEN.a = '" + strings.Repeat("\x01", DefaultMaxExprLen-15) + "'" // each becomes \x01 in CEL
+	for name, expr := range map[string]string{"or chain": chain, "among": among, "control characters": ctl} {
+		if len(expr) > DefaultMaxExprLen {
+			t.Fatalf("%s: test expression of %d bytes is over the limit", name, len(expr))
+		}
+		p, err := Compile([]string{expr}, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if r := p.Evaluate(Documents{IDToken: map[string]any{"a": "y"}}); !r.Passed && name != "control characters" {
+			t.Errorf("%s: %+v", name, r.Expressions[0].Reason)
+		}
 	}
 }
 

@@ -2,8 +2,11 @@ package policy
 
 import "strings"
 
-// maxDepth bounds the nesting of parentheses and "not" in the dialect.
-const maxDepth = 32
+// Nesting bounds of the dialect, well inside CEL's parser recursion limit.
+const (
+	maxDepth    = 32 // parentheses and "not"
+	maxPathSegs = 16 // claim names in one reference
+)
 
 // node is a node of a parsed dialect expression.
 type node interface{ offset() int }
@@ -234,6 +237,9 @@ func (p *parser) path(t token) (node, error) {
 			continue
 		}
 		break
+	}
+	if len(n.segs) > maxPathSegs {
+		return nil, errAt(t.pos, ErrTooLarge, "claim reference deeper than %d names", maxPathSegs)
 	}
 	if len(n.segs) == 0 {
 		return nil, errAt(t.pos, ErrSyntax, "%s needs a claim name, as in %s.email", t.text, t.text)

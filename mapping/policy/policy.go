@@ -29,11 +29,14 @@ const NativePrefix = "cel:"
 
 // Defaults for the zero [Options].
 const (
-	DefaultCostLimit   = 10_000
-	DefaultMaxExprLen  = 4096
-	DefaultMaxExprs    = 64
-	celRecursionLimit  = 64
-	celExpressionLimit = 3 * DefaultMaxExprLen
+	DefaultCostLimit  = 10_000
+	DefaultMaxExprLen = 4096
+	DefaultMaxExprs   = 64
+	celRecursionLimit = 64
+	// celExpansion bounds how much longer the CEL translation is than the
+	// dialect text (among's "|" becomes `", "`, a control character
+	// becomes a \u escape).
+	celExpansion = 8
 )
 
 // Options tunes [Compile]. The zero value is ready to use.
@@ -97,7 +100,7 @@ func Compile(exprs []string, opts Options) (*Policy, error) {
 		}
 		parsed[i] = e
 	}
-	env, err := newEnv(lib)
+	env, err := newEnv(lib, opts)
 	if err != nil {
 		return nil, fmt.Errorf("policy: building CEL environment: %w", err)
 	}
@@ -163,7 +166,7 @@ func column(src string, offset int) int {
 	return utf8.RuneCountInString(src[:offset]) + 1
 }
 
-func newEnv(lib claimsLib) (*cel.Env, error) {
+func newEnv(lib claimsLib, opts Options) (*cel.Env, error) {
 	claims := cel.MapType(cel.StringType, cel.DynType)
 	return cel.NewEnv(
 		cel.Variable(varIDToken, claims),
@@ -172,7 +175,7 @@ func newEnv(lib claimsLib) (*cel.Env, error) {
 		cel.Variable(varSAML, cel.MapType(cel.StringType, cel.ListType(cel.StringType))),
 		cel.Lib(lib),
 		cel.ParserRecursionLimit(celRecursionLimit),
-		cel.ParserExpressionSizeLimit(celExpressionLimit),
+		cel.ParserExpressionSizeLimit(celExpansion*opts.MaxExprLen+64),
 	)
 }
 

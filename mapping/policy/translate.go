@@ -73,11 +73,7 @@ func translate(n node) (*translation, error) {
 func (t *translation) emit(b *strings.Builder, n node) error {
 	switch n := n.(type) {
 	case *logicNode:
-		op := " && "
-		if n.op == tokOr {
-			op = " || "
-		}
-		return t.emitAll(b, "(", n.l, op, n.r, ")")
+		return t.logic(b, n)
 	case *notNode:
 		return t.emitAll(b, "!(", n.x, ")")
 	case *cmpNode:
@@ -99,6 +95,30 @@ func (t *translation) emit(b *strings.Builder, n node) error {
 		return errAt(n.at, ErrSyntax, "a regular expression is only allowed as the pattern of match()")
 	}
 	return nil
+}
+
+// logic writes "l && r" or "l || r". A long chain of one operator is
+// written flat (CEL balances it), so only the dialect's own parentheses,
+// bounded by maxDepth, become nested CEL parentheses.
+func (t *translation) logic(b *strings.Builder, n *logicNode) error {
+	op := " && "
+	if n.op == tokOr {
+		op = " || "
+	}
+	if err := t.operand(b, n.op, n.l); err != nil {
+		return err
+	}
+	b.WriteString(op)
+	return t.operand(b, n.op, n.r)
+}
+
+// operand writes a logic operand, in parentheses unless it is a chain of
+// the same operator or a term that binds tighter.
+func (t *translation) operand(b *strings.Builder, op tokenKind, n node) error {
+	if l, ok := n.(*logicNode); ok && l.op != op {
+		return t.emitAll(b, "(", n, ")")
+	}
+	return t.emit(b, n)
 }
 
 // emitAll writes strings as they are and nodes translated.
@@ -175,11 +195,17 @@ func (t *translation) match(b *strings.Builder, subject, arg node) error {
 	return nil
 }
 
+// maxAmongList bounds the alternatives among() turns into a CEL list
+// literal; longer lists are split at evaluation time, which is cheaper than
+// type-checking a huge literal.
+const maxAmongList = 64
+
 // among translates among(subject, 'A|B') into an equality with the list
-// ["A", "B"]; a pattern read from a claim is split at evaluation time.
+// ["A", "B"]; a pattern read from a claim or with many alternatives is
+// split at evaluation time.
 func (t *translation) among(b *strings.Builder, subject, arg node) error {
 	lit, ok := arg.(*litNode)
-	if !ok || lit.kind != tokString {
+	if !ok || lit.kind != tokString || strings.Count(lit.text, "|") >= maxAmongList {
 		if _, isRe := arg.(*regexNode); isRe {
 			return errAt(arg.offset(), ErrType, "among() takes 'A|B' alternatives, not a regular expression")
 		}
