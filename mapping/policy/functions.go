@@ -70,7 +70,12 @@ func textCost(args []ref.Val, _ ref.Val) *uint64 {
 	return costOf(1 + (textLen(args[0])+textLen(args[1]))/8)
 }
 
+// costOf returns the cost n, or nil (CEL's default cost of 1 for a call)
+// when n is at most 1, which saves an allocation on the common path.
 func costOf(n int) *uint64 {
+	if n <= 1 {
+		return nil
+	}
 	c := uint64(n)
 	return &c
 }
@@ -95,6 +100,11 @@ func textLen(v ref.Val) int {
 // claimEquals is "=": scalars are equal, a list contains the scalar, or two
 // lists share an element.
 func claimEquals(a, b ref.Val) ref.Val {
+	if sa, ok := a.(types.String); ok {
+		if sb, ok := b.(types.String); ok {
+			return types.Bool(sa == sb)
+		}
+	}
 	la, aList := a.(traits.Lister)
 	lb, bList := b.(traits.Lister)
 	switch {
@@ -102,26 +112,57 @@ func claimEquals(a, b ref.Val) ref.Val {
 		if size(a)*size(b) > maxPairs {
 			return types.NewErr("list claims too large to compare")
 		}
-		return anyElem(la, func(x ref.Val) bool { return contains(lb, x) })
+		for it := la.Iterator(); it.HasNext() == types.True; {
+			if listHas(lb, it.Next()) {
+				return types.True
+			}
+		}
+		return types.False
 	case aList:
-		return types.Bool(contains(la, b))
+		return types.Bool(listHas(la, b))
 	case bList:
-		return types.Bool(contains(lb, a))
+		return types.Bool(listHas(lb, a))
 	}
 	return types.Bool(a.Equal(b) == types.True)
 }
 
-func contains(l traits.Lister, v ref.Val) bool {
-	return anyElem(l, func(x ref.Val) bool { return x.Equal(v) == types.True }) == types.True
-}
-
-func anyElem(l traits.Lister, f func(ref.Val) bool) ref.Val {
-	for it := l.Iterator(); it.HasNext() == types.True; {
-		if f(it.Next()) {
-			return types.True
+// listHas reports whether l has an element equal to v. Lists of claims
+// (native []any or []string) and list literals ([]ref.Val) are scanned
+// without converting every element to a CEL value.
+func listHas(l traits.Lister, v ref.Val) bool {
+	if s, ok := v.(types.String); ok {
+		switch native := l.Value().(type) {
+		case []any:
+			for _, e := range native {
+				if es, isStr := e.(string); isStr && es == string(s) ||
+					!isStr && types.DefaultTypeAdapter.NativeToValue(e).Equal(v) == types.True {
+					return true
+				}
+			}
+			return false
+		case []string:
+			for _, e := range native {
+				if e == string(s) {
+					return true
+				}
+			}
+			return false
 		}
 	}
-	return types.False
+	if vals, ok := l.Value().([]ref.Val); ok {
+		for _, e := range vals {
+			if e.Equal(v) == types.True {
+				return true
+			}
+		}
+		return false
+	}
+	for it := l.Iterator(); it.HasNext() == types.True; {
+		if it.Next().Equal(v) == types.True {
+			return true
+		}
+	}
+	return false
 }
 
 // claimMatches is match(): the pattern is searched in the claim's text.

@@ -220,19 +220,37 @@ func (e *expr) celError(iss *cel.Issues) error {
 	return ce
 }
 
-// activation resolves the four document variables for one evaluation.
+// activation resolves the four document variables for one evaluation,
+// wrapping each document on first use.
 type activation struct {
+	docs                                 *Documents
 	idToken, accessToken, userInfo, saml ref.Val
 }
 
-func newActivation(d Documents) *activation {
-	a := types.DefaultTypeAdapter
-	return &activation{
-		idToken:     types.NewStringInterfaceMap(a, d.IDToken),
-		accessToken: types.NewStringInterfaceMap(a, d.AccessToken),
-		userInfo:    types.NewStringInterfaceMap(a, d.UserInfo),
-		saml:        a.NativeToValue(samlMap(d.SAML)),
+// ResolveName implements interpreter.Activation.
+func (a *activation) ResolveName(name string) (any, bool) {
+	ad := types.DefaultTypeAdapter
+	switch name {
+	case varIDToken:
+		return lazyMap(&a.idToken, a.docs.IDToken), true
+	case varAccessToken:
+		return lazyMap(&a.accessToken, a.docs.AccessToken), true
+	case varUserInfo:
+		return lazyMap(&a.userInfo, a.docs.UserInfo), true
+	case varSAML:
+		if a.saml == nil {
+			a.saml = ad.NativeToValue(samlMap(a.docs.SAML))
+		}
+		return a.saml, true
 	}
+	return nil, false
+}
+
+func lazyMap(slot *ref.Val, m map[string]any) ref.Val {
+	if *slot == nil {
+		*slot = types.NewStringInterfaceMap(types.DefaultTypeAdapter, m)
+	}
+	return *slot
 }
 
 func samlMap(m map[string][]string) map[string][]string {
@@ -240,21 +258,6 @@ func samlMap(m map[string][]string) map[string][]string {
 		return map[string][]string{}
 	}
 	return m
-}
-
-// ResolveName implements interpreter.Activation.
-func (a *activation) ResolveName(name string) (any, bool) {
-	switch name {
-	case varIDToken:
-		return a.idToken, true
-	case varAccessToken:
-		return a.accessToken, true
-	case varUserInfo:
-		return a.userInfo, true
-	case varSAML:
-		return a.saml, true
-	}
-	return nil, false
 }
 
 // Parent implements interpreter.Activation.
