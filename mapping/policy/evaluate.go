@@ -69,7 +69,7 @@ func (r Result) Err() error {
 // failure. A missing claim, a value of the wrong type or a cost over the
 // limit fails that expression; Evaluate never panics on any input.
 func (p *Policy) Evaluate(docs Documents) Result {
-	act := &activation{docs: &docs}
+	act := &activation{docs: docs}
 	res := Result{Passed: true, Expressions: make([]ExprResult, len(p.exprs))}
 	for i, e := range p.exprs {
 		res.Expressions[i] = e.eval(act, docs)

@@ -10,7 +10,6 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
-	"github.com/google/cel-go/interpreter"
 )
 
 // Names of the CEL functions the dialect is translated to. They are also
@@ -48,53 +47,14 @@ func (l claimsLib) CompileOptions() []cel.EnvOption {
 			cel.BinaryBinding(claimContains))),
 		cel.Function(fnAmong, cel.Overload("claim_among", dyn, cel.BoolType,
 			cel.BinaryBinding(claimAmong))),
+		cel.CostEstimatorOptions(staticCosts()...),
 	}
 }
 
-// ProgramOptions implements cel.Library: the cost of each call grows with
-// the size of its arguments.
+// ProgramOptions implements cel.Library: the runtime cost of each call
+// grows with the size of its arguments (see costs.go).
 func (claimsLib) ProgramOptions() []cel.ProgramOption {
-	return []cel.ProgramOption{cel.CostTrackerOptions(
-		interpreter.OverloadCostTracker("claim_equals", func(args []ref.Val, _ ref.Val) *uint64 {
-			return costOf(size(args[0]) * size(args[1]))
-		}),
-		interpreter.OverloadCostTracker("claim_matches", textCost),
-		interpreter.OverloadCostTracker("claim_contains", textCost),
-		interpreter.OverloadCostTracker("claim_among", func(args []ref.Val, _ ref.Val) *uint64 {
-			return costOf(size(args[0]) * (1 + textLen(args[1])/8))
-		}),
-	)}
-}
-
-func textCost(args []ref.Val, _ ref.Val) *uint64 {
-	return costOf(1 + (textLen(args[0])+textLen(args[1]))/8)
-}
-
-// costOf returns the cost n, or nil (CEL's default cost of 1 for a call)
-// when n is at most 1, which saves an allocation on the common path.
-func costOf(n int) *uint64 {
-	if n <= 1 {
-		return nil
-	}
-	c := uint64(n)
-	return &c
-}
-
-// size is the number of elements of a list, or 1.
-func size(v ref.Val) int {
-	if l, ok := v.(traits.Lister); ok {
-		if n, ok := l.Size().(types.Int); ok && n > 0 {
-			return int(n)
-		}
-	}
-	return 1
-}
-
-func textLen(v ref.Val) int {
-	if s, ok := v.(types.String); ok {
-		return len(s)
-	}
-	return size(v) * 8
+	return []cel.ProgramOption{cel.CostTrackerOptions(runtimeCosts()...)}
 }
 
 // claimEquals is "=": scalars are equal, a list contains the scalar, or two
@@ -107,11 +67,11 @@ func claimEquals(a, b ref.Val) ref.Val {
 	}
 	la, aList := a.(traits.Lister)
 	lb, bList := b.(traits.Lister)
+	if elemCount(a)*elemCount(b) > maxPairs {
+		return types.NewErr("list claims too large to compare")
+	}
 	switch {
 	case aList && bList:
-		if size(a)*size(b) > maxPairs {
-			return types.NewErr("list claims too large to compare")
-		}
 		for it := la.Iterator(); it.HasNext() == types.True; {
 			if listHas(lb, it.Next()) {
 				return types.True
@@ -229,9 +189,13 @@ func claimText(v ref.Val) (string, ref.Val) {
 		}
 		return string(s), nil
 	}
-	native, ok := toJSONValue(v, 0)
+	if text, ok := plainStringList(v); ok {
+		return text, nil
+	}
+	budget := maxTextLen
+	native, ok := toJSONValue(v, 0, &budget)
 	if !ok {
-		return "", types.NewErr("claim value nested too deeply")
+		return "", types.NewErr("claim text longer than %d bytes or nested deeper than %d", maxTextLen, maxValDepth)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -245,16 +209,62 @@ func claimText(v ref.Val) (string, ref.Val) {
 	return strings.TrimSuffix(buf.String(), "\n"), nil
 }
 
+// plainStringList writes the JSON text of a claim list of strings that need
+// no escaping (printable ASCII without quote or backslash), the common case
+// of scp, groups and roles claims, without going through encoding/json.
+func plainStringList(v ref.Val) (string, bool) {
+	l, ok := v.(traits.Lister)
+	if !ok {
+		return "", false
+	}
+	elems, ok := l.Value().([]any)
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, e := range elems {
+		s, ok := e.(string)
+		if !ok || !plainASCII(s) || b.Len()+len(s) > maxTextLen {
+			return "", false
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+	}
+	b.WriteByte(']')
+	return b.String(), true
+}
+
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
 // toJSONValue converts a CEL value to plain Go values for encoding/json.
-func toJSONValue(v ref.Val, depth int) (any, bool) {
-	if depth > maxValDepth {
+// budget is the JSON text still allowed, in bytes; each value takes at
+// least 2 (a digit and a comma) plus the length of a string, so the work
+// is bounded before any encoding is done.
+func toJSONValue(v ref.Val, depth int, budget *int) (any, bool) {
+	*budget -= 2
+	if s, ok := v.(types.String); ok {
+		*budget -= len(s)
+	}
+	if depth > maxValDepth || *budget < 0 {
 		return nil, false
 	}
 	switch v := v.(type) {
 	case traits.Lister:
 		out := []any{}
 		for it := v.Iterator(); it.HasNext() == types.True; {
-			e, ok := toJSONValue(it.Next(), depth+1)
+			e, ok := toJSONValue(it.Next(), depth+1, budget)
 			if !ok {
 				return nil, false
 			}
@@ -265,11 +275,11 @@ func toJSONValue(v ref.Val, depth int) (any, bool) {
 		out := map[string]any{}
 		for it := v.Iterator(); it.HasNext() == types.True; {
 			k := it.Next()
-			e, ok := toJSONValue(v.Get(k), depth+1)
+			e, ok := toJSONValue(v.Get(k), depth+1, budget)
 			if !ok {
 				return nil, false
 			}
-			ks, _ := toJSONValue(k, depth+1)
+			ks, _ := toJSONValue(k, depth+1, budget)
 			out[jsonKey(ks)] = e
 		}
 		return out, true

@@ -29,7 +29,7 @@ const NativePrefix = "cel:"
 
 // Defaults for the zero [Options].
 const (
-	DefaultCostLimit  = 10_000
+	DefaultCostLimit  = 1_000_000
 	DefaultMaxExprLen = 4096
 	DefaultMaxExprs   = 64
 	celRecursionLimit = 64
@@ -42,7 +42,10 @@ const (
 // Options tunes [Compile]. The zero value is ready to use.
 type Options struct {
 	// CostLimit bounds the CEL cost of evaluating one expression; an
-	// expression exceeding it fails. 0 means DefaultCostLimit.
+	// expression exceeding it fails. 0 means DefaultCostLimit, the
+	// per-expression limit Kubernetes uses for its CEL admission policies.
+	// An expression whose worst case CEL's estimator proves to be under the
+	// limit runs untracked; any other is stopped at run time.
 	CostLimit uint64
 	// MaxExprLen bounds the length in bytes of one expression.
 	// 0 means DefaultMaxExprLen.
@@ -78,6 +81,10 @@ type expr struct {
 	native bool
 	paths  []claimPath // claims a dialect expression reads
 	prg    cel.Program
+	// maxCost is CEL's worst-case cost estimate; tracked is true when it
+	// exceeds the limit and the program enforces the limit at run time.
+	maxCost uint64
+	tracked bool
 }
 
 // Compile parses, translates and type-checks the expressions, once, at
@@ -188,10 +195,14 @@ func (e *expr) compile(env *cel.Env, opts Options) error {
 	if t := ast.OutputType(); !t.IsExactType(cel.BoolType) && !t.IsExactType(cel.DynType) {
 		return &CompileError{Index: e.index, Expr: e.source, Msg: "expression must be true or false, not " + t.String(), Err: ErrType}
 	}
-	prg, err := env.Program(ast,
-		cel.CostLimit(opts.CostLimit),
-		cel.EvalOptions(cel.OptOptimize),
-	)
+	progOpts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+	est, err := env.EstimateCost(ast, noSizes{})
+	if err != nil || est.Max > opts.CostLimit {
+		// The limit cannot be proven statically: track cost at run time.
+		progOpts = append(progOpts, cel.CostLimit(opts.CostLimit))
+	}
+	e.maxCost, e.tracked = est.Max, err != nil || est.Max > opts.CostLimit
+	prg, err := env.Program(ast, progOpts...)
 	if err != nil {
 		return &CompileError{Index: e.index, Expr: e.source, Msg: err.Error(), Err: ErrType}
 	}
@@ -223,7 +234,7 @@ func (e *expr) celError(iss *cel.Issues) error {
 // activation resolves the four document variables for one evaluation,
 // wrapping each document on first use.
 type activation struct {
-	docs                                 *Documents
+	docs                                 Documents
 	idToken, accessToken, userInfo, saml ref.Val
 }
 

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/google/cel-go/common/types"
 )
 
 func semanticsDocs() Documents {
@@ -159,5 +161,28 @@ func TestTranslationIsShown(t *testing.T) {
 	want := `claimEquals(accesstoken["appname"], ["SSO-V1", "SSO-V2"])`
 	if got := r.Expressions[0].CEL; got != want {
 		t.Fatalf("CEL = %s, want %s", got, want)
+	}
+}
+
+// match() and stringinstring() see a non-string claim as its compact JSON
+// text, whichever path (fast or encoding/json) renders it.
+func TestClaimTextIsJSON(t *testing.T) {
+	tests := []struct {
+		claim any
+		want  string
+	}{
+		{[]any{"openid", "w2w"}, `["openid","w2w"]`},
+		{[]any{}, `[]`},
+		{[]any{`say "hi"`, `a\b`, "é", "<x>"}, `["say \"hi\"","a\\b","é","<x>"]`},
+		{[]any{"a", 1.5, true, nil}, `["a",1.5,true,null]`},
+		{map[string]any{"k": []any{"v"}}, `{"k":["v"]}`},
+		{42.0, `42`},
+	}
+	for _, tc := range tests {
+		v := types.DefaultTypeAdapter.NativeToValue(tc.claim)
+		got, errVal := claimText(v)
+		if errVal != nil || got != tc.want {
+			t.Errorf("claimText(%v) = %q, %v; want %q", tc.claim, got, errVal, tc.want)
+		}
 	}
 }
