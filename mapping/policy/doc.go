@@ -72,8 +72,12 @@
 // # Limits
 //
 // [Options] bound the number and length of expressions and the CEL cost of
-// one evaluation ([DefaultCostLimit]); functions charge cost by the size of
-// their arguments and refuse claims over 64 KiB of text. Evaluation never
-// panics: hostile claims or expressions give a failed expression or a
-// [*CompileError].
+// one evaluation ([DefaultCostLimit]). The claim functions cap their own
+// work (4,096 element comparisons, 64 KiB of claim text) and declare their
+// worst-case cost to CEL's estimator, so a dialect expression is proven
+// under the limit at configuration time and runs without runtime cost
+// tracking; a native expression with loops, or any expression the
+// estimator cannot bound, runs with cel.CostLimit and fails when it
+// exceeds it. Evaluation never panics: hostile claims or expressions give a
+// failed expression or a [*CompileError].
 package policy

@@ -24,7 +24,7 @@ const (
 // Work bounds inside one function call, so that a huge claim cannot make a
 // single call slow before the cost limit is consulted.
 const (
-	maxPairs    = 1 << 16 // element comparisons in one claimEquals
+	maxPairs    = 1 << 12 // element comparisons in one claimEquals
 	maxTextLen  = 1 << 16 // bytes of claim text given to claimMatches/claimContains
 	maxValDepth = 16      // nesting of a claim value rendered as JSON
 )

@@ -29,7 +29,7 @@ const NativePrefix = "cel:"
 
 // Defaults for the zero [Options].
 const (
-	DefaultCostLimit  = 1_000_000
+	DefaultCostLimit  = 100_000
 	DefaultMaxExprLen = 4096
 	DefaultMaxExprs   = 64
 	celRecursionLimit = 64
@@ -42,10 +42,12 @@ const (
 // Options tunes [Compile]. The zero value is ready to use.
 type Options struct {
 	// CostLimit bounds the CEL cost of evaluating one expression; an
-	// expression exceeding it fails. 0 means DefaultCostLimit, the
-	// per-expression limit Kubernetes uses for its CEL admission policies.
-	// An expression whose worst case CEL's estimator proves to be under the
-	// limit runs untracked; any other is stopped at run time.
+	// expression exceeding it fails. 0 means DefaultCostLimit. A cost unit
+	// is roughly one simple operation; the default stops a runaway native
+	// expression within tens of milliseconds. An expression whose worst
+	// case CEL's estimator proves to be under the limit (a dialect
+	// expression of up to about six clauses) runs without cost tracking;
+	// any other is stopped at run time.
 	CostLimit uint64
 	// MaxExprLen bounds the length in bytes of one expression.
 	// 0 means DefaultMaxExprLen.
