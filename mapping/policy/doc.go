@@ -28,7 +28,7 @@
 //     ’x′ as the WhenToWork document prints it: a literal ends at the next
 //     quote of the same family, single or double), numbers, true and false;
 //   - comparisons = (also ==) and !=; a bare claim reference means
-//     "claim = true";
+//     "claim = true" (the boolean, not the string "true");
 //   - and, or, not (any case) and parentheses, with not binding tightest
 //     and "and" tighter than "or";
 //   - match(claim, /regex/flags), match(claim, 'text'),
@@ -63,6 +63,7 @@
 //     "w2w" with its quotes.
 //   - among(claim, 'A|B') is claim = 'A' or claim = 'B' (case-sensitive,
 //     and "contains" for a list claim).
+//   - A claim present with a null value counts as missing.
 //   - A missing claim makes the expression fail, with the claim named in
 //     [ExprResult].Missing and Reason, even under not or != (CEL
 //     propagates the error), unless an "or" with a true branch or an "and"

@@ -134,7 +134,7 @@ func present(p claimPath, docs Documents) bool {
 			return false
 		}
 	}
-	return true
+	return cur != nil // a null claim counts as missing
 }
 
 func appendUnique(list []string, s string) []string {

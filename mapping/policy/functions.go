@@ -65,6 +65,9 @@ func claimEquals(a, b ref.Val) ref.Val {
 			return types.Bool(sa == sb)
 		}
 	}
+	if err := nullClaim(a, b); err != nil {
+		return err
+	}
 	la, aList := a.(traits.Lister)
 	lb, bList := b.(traits.Lister)
 	if elemCount(a)*elemCount(b) > maxPairs {
@@ -84,6 +87,18 @@ func claimEquals(a, b ref.Val) ref.Val {
 		return types.Bool(listHas(lb, a))
 	}
 	return types.Bool(a.Equal(b) == types.True)
+}
+
+// nullClaim returns an error when an argument is null: a claim present
+// with a null value is treated as missing, so that != and not cannot pass
+// on it.
+func nullClaim(args ...ref.Val) ref.Val {
+	for _, a := range args {
+		if a.Type() == types.NullType {
+			return types.NewErr("claim is null (treated as missing)")
+		}
+	}
+	return nil
 }
 
 // listHas reports whether l has an element equal to v. Lists of claims
@@ -183,6 +198,9 @@ func claimAmong(subject, choices ref.Val) ref.Val {
 // other value as compact JSON, so a list claim ["openid","w2w"] is the text
 // ["openid","w2w"] and /"w2w"/ matches the element w2w exactly.
 func claimText(v ref.Val) (string, ref.Val) {
+	if err := nullClaim(v); err != nil {
+		return "", err
+	}
 	if s, ok := v.(types.String); ok {
 		if len(s) > maxTextLen {
 			return "", types.NewErr("claim text longer than %d bytes", maxTextLen)
