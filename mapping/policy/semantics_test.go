@@ -191,3 +191,18 @@ func TestClaimTextIsJSON(t *testing.T) {
 		}
 	}
 }
+
+// A Policy is used by every login at once; run under -race.
+func TestConcurrentEvaluate(t *testing.T) {
+	p := mustCompile(t, seedAud, seedEmail, seedScope, seedParens, seedAmong, "cel: idtoken.aud.exists(a, a.startsWith('9b6'))")
+	docs := with(oktaDocs(), "id", "aud", []any{seedClientID})
+	done := make(chan Result)
+	for range 8 {
+		go func() { done <- p.Evaluate(docs) }()
+	}
+	for range 8 {
+		if r := <-done; !r.Passed {
+			t.Errorf("concurrent evaluation failed: %+v", r.Failed())
+		}
+	}
+}
