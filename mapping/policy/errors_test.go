@@ -42,6 +42,7 @@ func TestCompileErrors(t *testing.T) {
 		{"native CEL syntax error with its column", "cel: idtoken.a ==", ErrSyntax, 18, "Syntax error"},
 		{"native CEL unknown function", "cel: nosuch(idtoken.a)", ErrUnknownName, 0, "undeclared reference"},
 		{"native CEL that is not boolean", "cel: 'x'", ErrType, 0, "must be true or false"},
+		{"native CEL with an invalid constant regex", "cel: claimMatches(idtoken.a, '(')", ErrSyntax, 0, "invalid regular expression"},
 		{"native CEL with a type error", "cel: 1 + 'x' == 2", ErrType, 0, "no matching overload"},
 	}
 	for _, tc := range tests {

@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
+	"github.com/google/cel-go/interpreter"
 )
 
 // Names of the CEL functions the dialect is translated to. They are also
@@ -53,8 +55,47 @@ func (l claimsLib) CompileOptions() []cel.EnvOption {
 
 // ProgramOptions implements cel.Library: the runtime cost of each call
 // grows with the size of its arguments (see costs.go).
-func (claimsLib) ProgramOptions() []cel.ProgramOption {
-	return []cel.ProgramOption{cel.CostTrackerOptions(runtimeCosts()...)}
+// Calls to claimMatches with a constant pattern use the regex compiled at
+// configuration time.
+func (l claimsLib) ProgramOptions() []cel.ProgramOption {
+	return []cel.ProgramOption{
+		cel.CostTrackerOptions(runtimeCosts()...),
+		cel.OptimizeRegex(&interpreter.RegexOptimization{
+			Function: fnMatches, OverloadID: "claim_matches", RegexIndex: 1,
+			Factory: l.precompiled,
+		}),
+	}
+}
+
+// precompiled replaces a claimMatches call whose pattern is a constant by
+// one bound to the compiled regex; an invalid constant pattern is a
+// configuration error.
+func (l claimsLib) precompiled(call interpreter.InterpretableCall, pattern string) (interpreter.InterpretableCall, error) {
+	re, err := l.regex(pattern)
+	if err != nil {
+		return nil, err
+	}
+	return interpreter.NewCall(call.ID(), call.Function(), call.OverloadID(), call.Args(), func(args ...ref.Val) ref.Val {
+		if len(args) != 2 {
+			return types.NoSuchOverloadErr()
+		}
+		return matchText(re, args[0])
+	}), nil
+}
+
+// regex returns the pattern compiled at translation time, or compiles it.
+func (l claimsLib) regex(pattern string) (*regexp.Regexp, error) {
+	if re := l.regexes[pattern]; re != nil {
+		return re, nil
+	}
+	if len(pattern) > maxPatternLen {
+		return nil, fmt.Errorf("regular expression longer than %d bytes", maxPatternLen)
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("invalid regular expression: %w", err)
+	}
+	return re, nil
 }
 
 // claimEquals is "=": scalars are equal, a list contains the scalar, or two
@@ -140,22 +181,22 @@ func listHas(l traits.Lister, v ref.Val) bool {
 	return false
 }
 
-// claimMatches is match(): the pattern is searched in the claim's text.
+// claimMatches is match() with a pattern computed at evaluation time (a
+// constant pattern goes through precompiled instead).
 func (l claimsLib) claimMatches(subject, pattern ref.Val) ref.Val {
 	p, ok := pattern.(types.String)
 	if !ok {
 		return types.NewErr("match pattern must be a string")
 	}
-	re := l.regexes[string(p)]
-	if re == nil { // a native CEL expression with a computed pattern
-		if len(p) > maxPatternLen {
-			return types.NewErr("regular expression longer than %d bytes", maxPatternLen)
-		}
-		var err error
-		if re, err = regexp.Compile(string(p)); err != nil {
-			return types.NewErr("invalid regular expression: %v", err)
-		}
+	re, err := l.regex(string(p))
+	if err != nil {
+		return types.NewErr("%v", err)
 	}
+	return matchText(re, subject)
+}
+
+// matchText searches the regex in the claim's text.
+func matchText(re *regexp.Regexp, subject ref.Val) ref.Val {
 	text, errVal := claimText(subject)
 	if errVal != nil {
 		return errVal

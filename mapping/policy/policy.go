@@ -205,8 +205,8 @@ func (e *expr) compile(env *cel.Env, opts Options) error {
 	}
 	e.maxCost, e.tracked = est.Max, err != nil || est.Max > opts.CostLimit
 	prg, err := env.Program(ast, progOpts...)
-	if err != nil {
-		return &CompileError{Index: e.index, Expr: e.source, Msg: err.Error(), Err: ErrType}
+	if err != nil { // a constant regex that does not compile
+		return &CompileError{Index: e.index, Expr: e.source, Msg: err.Error(), Err: ErrSyntax}
 	}
 	e.prg = prg
 	return nil

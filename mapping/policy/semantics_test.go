@@ -206,3 +206,24 @@ func TestConcurrentEvaluate(t *testing.T) {
 		}
 	}
 }
+
+func TestComputedRegexPattern(t *testing.T) {
+	p := mustCompile(t, "cel: claimMatches(idtoken.email, idtoken.pattern)")
+	for _, tc := range []struct {
+		pattern    string
+		wantPass   bool
+		wantReason string
+	}{
+		{"^Ann@", true, ""},
+		{"^ann@", false, "expression is false"},
+		{"(", false, "invalid regular expression"},
+		{strings.Repeat("a", maxPatternLen+1), false, "longer than"},
+	} {
+		docs := semanticsDocs()
+		docs.IDToken["pattern"] = tc.pattern
+		e := p.Evaluate(docs).Expressions[0]
+		if e.Passed != tc.wantPass || !strings.Contains(e.Reason, tc.wantReason) {
+			t.Errorf("pattern %.20q: %+v", tc.pattern, e)
+		}
+	}
+}
