@@ -1,6 +1,10 @@
 package policy
 
-import "testing"
+import (
+	"os"
+	"strings"
+	"testing"
+)
 
 // The example expressions of the WhenToWork document ("Test Expressions"),
 // copied exactly as the document prints them, typographic quotes included.
@@ -129,5 +133,23 @@ func TestSeedAllExpressionsMustPass(t *testing.T) {
 	}
 	if failed[0].Reason != "expression is false" {
 		t.Errorf("Reason = %q", failed[0].Reason)
+	}
+}
+
+// The constants above are the document's lines verbatim: each is a whole
+// line of the "Test Expressions" section, kept in testdata.
+func TestSeedConstantsAreVerbatim(t *testing.T) {
+	raw, err := os.ReadFile("testdata/whentowork_test_expressions.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]bool{}
+	for _, l := range strings.Split(string(raw), "\n") {
+		lines[l] = true
+	}
+	for _, e := range []string{seedAud, seedEmail, seedScope, seedParens, seedAmong} {
+		if !lines[e] {
+			t.Errorf("%q is not a line of the document", e)
+		}
 	}
 }

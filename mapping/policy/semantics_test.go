@@ -95,6 +95,17 @@ func TestSemantics(t *testing.T) {
 	}
 }
 
+// Hosts may pass typed Go values instead of decoded JSON, such as go-oidc's
+// []string audience.
+func TestTypedGoClaims(t *testing.T) {
+	docs := Documents{IDToken: map[string]any{"aud": []string{"app-1", "app-2"}, "n": 3, "groups": []string{"A"}}}
+	for _, expr := range []string{"IDTOKEN.aud = 'app-2'", "IDTOKEN.aud != 'x'", "IDTOKEN.n = 3", "among(IDTOKEN.aud, 'x|app-1')", `match(IDTOKEN.groups, /^\["A"\]$/)`} {
+		if r := mustCompile(t, expr).Evaluate(docs); !r.Passed {
+			t.Errorf("%s: %+v", expr, r.Expressions[0])
+		}
+	}
+}
+
 func TestMissingClaims(t *testing.T) {
 	tests := []struct {
 		name, expr  string
