@@ -23,7 +23,9 @@
 //
 //   - claim references DOCUMENT.claim, DOCUMENT.claim.nested and
 //     DOCUMENT['any claim name'], where DOCUMENT is IDTOKEN, ACCESSTOKEN,
-//     USERINFO or SAML in any case;
+//     USERINFO or SAML in any case; a dotted name is ASCII letters, digits,
+//     _, $, : and - (not starting with a digit, not a keyword), any other
+//     name goes in brackets, as [Policy.DryRun] shows it;
 //   - literals in straight or typographic quotes ('x', "x", ‘x’, “x”, and
 //     ’x′ as the WhenToWork document prints it: a literal ends at the next
 //     quote of the same family, single or double), numbers, true and false;
