@@ -81,7 +81,7 @@ func (p *Policy) Evaluate(docs Documents) Result {
 }
 
 func (e *expr) eval(act *activation, docs Documents) ExprResult {
-	r := ExprResult{Index: e.index, Source: e.source, CEL: strings.TrimLeft(e.cel, " ")}
+	r := ExprResult{Index: e.index, Source: e.source, CEL: e.shownCEL}
 	out, _, err := e.prg.Eval(act)
 	if err == nil && out == types.True {
 		r.Passed = true

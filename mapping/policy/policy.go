@@ -80,9 +80,11 @@ type expr struct {
 	index  int
 	source string
 	cel    string
-	native bool
-	paths  []claimPath // claims a dialect expression reads
-	prg    cel.Program
+	// shownCEL is cel without the padding of a native expression.
+	shownCEL string
+	native   bool
+	paths    []claimPath // claims a dialect expression reads
+	prg      cel.Program
 	// maxCost is CEL's worst-case cost estimate; tracked is true when it
 	// exceeds the limit and the program enforces the limit at run time.
 	maxCost uint64
@@ -208,7 +210,7 @@ func (e *expr) compile(env *cel.Env, opts Options) error {
 	if err != nil { // a constant regex that does not compile
 		return &CompileError{Index: e.index, Expr: e.source, Msg: err.Error(), Err: ErrSyntax}
 	}
-	e.prg = prg
+	e.prg, e.shownCEL = prg, strings.TrimLeft(e.cel, " ")
 	return nil
 }
 
