@@ -92,7 +92,7 @@ func TestCompileLimits(t *testing.T) {
 // Expressions at the length limit that expand the most in translation
 // still compile: long chains are not nested, among's list fits the limit.
 func TestLongExpressionsCompile(t *testing.T) {
-	chain := strings.Repeat("IDTOKEN.a = 'x' or ", 200) + "IDTOKEN.a = 'y'"
+	chain := strings.Repeat("IDTOKEN.b or ", (DefaultMaxExprLen-15)/13) + "IDTOKEN.a = 'y'"
 	among := "among(IDTOKEN.a, '" + strings.Repeat("|", DefaultMaxExprLen-21) + "y')"
 	ctl := "IDTOKEN.a = '" + strings.Repeat("\x01", DefaultMaxExprLen-15) + "'" // each becomes \x01 in CEL
 	for name, expr := range map[string]string{"or chain": chain, "among": among, "control characters": ctl} {
