@@ -83,6 +83,8 @@ func TestSemantics(t *testing.T) {
 		{"native CEL prefix in any case", "CEL: size(accesstoken.roles) == 2", true},
 		{"native CEL can call the claim functions", "cel: claimEquals(idtoken.aud, 'app-1') && claimMatches(idtoken.email, '(?i)ann')", true},
 		{"native CEL false", "cel: idtoken.email == 'ann@example.com'", false},
+		{"native CEL after leading spaces", "  cel: idtoken.email_verified == true", true},
+		{"cel: later in a dialect expression is a claim name", "IDTOKEN.email_verified or IDTOKEN.cel:x = 'y'", true},
 	}
 	docs := semanticsDocs()
 	for _, tc := range tests {
