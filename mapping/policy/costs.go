@@ -14,7 +14,7 @@ import (
 // as worst case) and the runtime tracker (with the actual arguments):
 //
 //	claimEquals    size(a) × size(b), at most maxPairs
-//	claimMatches   (1 + text/8) × (1 + len(pattern)/64)
+//	claimMatches   1 + min(text × regex instructions, maxRegexWork)/64
 //	claimContains  1 + (text + needle)/8
 //	claimAmong     size(a) × (1 + len(alternatives)/8)
 //
@@ -24,15 +24,15 @@ import (
 // loops and each call is capped), the program runs without runtime cost
 // tracking; otherwise cel.CostLimit stops it at run time.
 
-func equalsCost(sa, sb uint64) uint64     { return sa * sb }
-func matchesCost(text, pat uint64) uint64 { return (1 + text/8) * (1 + pat/64) }
+func equalsCost(sa, sb uint64) uint64 { return sa * sb }
+func matchesCost(work uint64) uint64  { return 1 + work/64 }
 func containsCost(text, needle uint64) uint64 {
 	return 1 + (text+needle)/8
 }
 func amongCost(sa, alts uint64) uint64 { return sa * (1 + alts/8) }
 
 // runtimeCosts are the cost trackers of the claim functions.
-func runtimeCosts() []interpreter.CostTrackerOption {
+func (l claimsLib) runtimeCosts() []interpreter.CostTrackerOption {
 	track := func(id string, f func(a, b uint64) uint64, size func(ref.Val) uint64) interpreter.CostTrackerOption {
 		return interpreter.OverloadCostTracker(id, func(args []ref.Val, _ ref.Val) *uint64 {
 			return costOf(f(size(args[0]), size(args[1])))
@@ -40,7 +40,9 @@ func runtimeCosts() []interpreter.CostTrackerOption {
 	}
 	return []interpreter.CostTrackerOption{
 		track("claim_equals", equalsCost, elemCount),
-		track("claim_matches", matchesCost, textSize),
+		interpreter.OverloadCostTracker("claim_matches", func(args []ref.Val, _ ref.Val) *uint64 {
+			return costOf(matchesCost(l.patternWork(args[1], textSize(args[0]))))
+		}),
 		track("claim_contains", containsCost, textSize),
 		interpreter.OverloadCostTracker("claim_among", func(args []ref.Val, _ ref.Val) *uint64 {
 			return costOf(amongCost(elemCount(args[0]), textSize(args[1])))
@@ -77,9 +79,23 @@ func textSize(v ref.Val) uint64 {
 	return min(n, maxTextLen)
 }
 
+// patternWork is the matching work of a pattern on text of n bytes; an
+// invalid pattern does no work (the call fails).
+func (l claimsLib) patternWork(pattern ref.Val, n uint64) uint64 {
+	p, ok := pattern.(types.String)
+	if !ok {
+		return 0
+	}
+	re, err := l.regex(string(p))
+	if err != nil {
+		return 0
+	}
+	return re.work(n)
+}
+
 // staticCosts are the worst-case estimates of the claim functions for
 // cel.Env.EstimateCost.
-func staticCosts() []checker.CostOption {
+func (l claimsLib) staticCosts() []checker.CostOption {
 	fixed := func(id string, max uint64) checker.CostOption {
 		return checker.OverloadCostEstimate(id, func(checker.CostEstimator, *checker.AstNode, []checker.AstNode) *checker.CallEstimate {
 			return &checker.CallEstimate{CostEstimate: checker.CostEstimate{Min: 1, Max: max}}
@@ -90,20 +106,24 @@ func staticCosts() []checker.CostOption {
 		fixed("claim_contains", containsCost(maxTextLen, maxTextLen)),
 		fixed("claim_among", maxPairs*amongCost(1, maxTextLen)),
 		checker.OverloadCostEstimate("claim_matches", func(_ checker.CostEstimator, _ *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
-			max := matchesCost(maxTextLen, constLen(args[1], maxPatternLen))
+			work := uint64(maxRegexWork)
+			if p, ok := constString(args[1]); ok {
+				work = l.patternWork(types.String(p), maxTextLen)
+			}
+			max := matchesCost(work)
 			return &checker.CallEstimate{CostEstimate: checker.CostEstimate{Min: 1, Max: max}}
 		}),
 	}
 }
 
-// constLen is the length of a string literal argument, or def.
-func constLen(n checker.AstNode, def uint64) uint64 {
+// constString returns the value of a string literal argument.
+func constString(n checker.AstNode) (string, bool) {
 	if e := n.Expr(); e.Kind() == ast.LiteralKind {
 		if s, ok := e.AsLiteral().(types.String); ok {
-			return uint64(len(s))
+			return string(s), true
 		}
 	}
-	return def
+	return "", false
 }
 
 // noSizes gives the estimator no size information: CEL assumes the worst

@@ -21,6 +21,7 @@ func TestCompileErrors(t *testing.T) {
 		{"unterminated typographic literal, column in characters", "IDTOKEN.aud = ‘9b6", ErrSyntax, 15, "unterminated quoted literal"},
 		{"unterminated regex", "match(IDTOKEN.a, /w2w)", ErrSyntax, 18, "unterminated regular expression"},
 		{"invalid regex", "match(IDTOKEN.a, /(/)", ErrSyntax, 18, "invalid regular expression"},
+		{"regex compiling to a huge program", "match(IDTOKEN.a, /(abc){500}/)", ErrTooLarge, 18, "too complex"},
 		{"unknown regex flag", "match(IDTOKEN.a, /x/q)", ErrSyntax, 21, "unknown regular expression flag"},
 		{"unknown function", "foo(IDTOKEN.a)", ErrUnknownName, 1, `unknown function "foo"`},
 		{"unknown function after typographic quotes", "IDTOKEN.a = ‘x’ and contains(IDTOKEN.b, 'y')", ErrUnknownName, 21, `unknown function "contains"`},
@@ -43,6 +44,10 @@ func TestCompileErrors(t *testing.T) {
 		{"native CEL unknown function", "cel: nosuch(idtoken.a)", ErrUnknownName, 0, "undeclared reference"},
 		{"native CEL that is not boolean", "cel: 'x'", ErrType, 0, "must be true or false"},
 		{"native CEL with an invalid constant regex", "cel: claimMatches(idtoken.a, '(')", ErrSyntax, 0, "invalid regular expression"},
+		{"native CEL with a too complex constant regex", "cel: claimMatches(idtoken.a, '(abc){500}')", ErrTooLarge, 0, "too complex"},
+		{"native CEL matches() with a huge program", "cel: idtoken.a.matches('(abc){500}')", ErrTooLarge, 0, "too complex"},
+		{"native CEL global matches() with a huge program", "cel: matches(idtoken.a, '(abc){500}')", ErrTooLarge, 0, "too complex"},
+		{"native CEL matches() with a computed pattern", "cel: idtoken.a.matches(idtoken.b)", ErrType, 0, "constant pattern"},
 		{"native CEL with a type error", "cel: 1 + 'x' == 2", ErrType, 0, "no matching overload"},
 	}
 	for _, tc := range tests {
@@ -141,6 +146,20 @@ func TestCostLimit(t *testing.T) {
 	nativeLoop := "cel: idtoken.groups.all(a, idtoken.groups.all(b, a == b || true))"
 	if r := mustCompile(t, nativeLoop).Evaluate(groupsDocs(400)); r.Passed || !strings.Contains(r.Expressions[0].Reason, "cost limit") {
 		t.Fatalf("a quadratic native expression must hit the cost limit, got %+v", r.Expressions[0])
+	}
+}
+
+// A match whose text × program size is over maxRegexWork is refused before
+// it runs; the same text with a small pattern is matched.
+func TestRegexWorkLimit(t *testing.T) {
+	docs := Documents{IDToken: map[string]any{"blob": strings.Repeat("y", 50_000)}}
+	big := mustCompile(t, "not match(IDTOKEN.blob, /x{100}/)").Evaluate(docs)
+	if big.Passed || !strings.Contains(big.Expressions[0].Reason, "too long for this regular expression") {
+		t.Errorf("want the work bound to refuse the match, got %+v", big.Expressions[0])
+	}
+	small := mustCompile(t, "not match(IDTOKEN.blob, /x/)").Evaluate(docs)
+	if !small.Passed {
+		t.Errorf("a small pattern on the same text must run: %+v", small.Expressions[0])
 	}
 }
 

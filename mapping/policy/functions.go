@@ -3,11 +3,10 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/overloads"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
@@ -34,7 +33,7 @@ const (
 // claimsLib is the cel.Library holding the claim functions. regexes holds
 // the patterns compiled at configuration time.
 type claimsLib struct {
-	regexes map[string]*regexp.Regexp
+	regexes map[string]*boundedRegex
 }
 
 // CompileOptions implements cel.Library.
@@ -49,7 +48,7 @@ func (l claimsLib) CompileOptions() []cel.EnvOption {
 			cel.BinaryBinding(claimContains))),
 		cel.Function(fnAmong, cel.Overload("claim_among", dyn, cel.BoolType,
 			cel.BinaryBinding(claimAmong))),
-		cel.CostEstimatorOptions(staticCosts()...),
+		cel.CostEstimatorOptions(l.staticCosts()...),
 	}
 }
 
@@ -59,11 +58,13 @@ func (l claimsLib) CompileOptions() []cel.EnvOption {
 // configuration time.
 func (l claimsLib) ProgramOptions() []cel.ProgramOption {
 	return []cel.ProgramOption{
-		cel.CostTrackerOptions(runtimeCosts()...),
-		cel.OptimizeRegex(&interpreter.RegexOptimization{
-			Function: fnMatches, OverloadID: "claim_matches", RegexIndex: 1,
-			Factory: l.precompiled,
-		}),
+		cel.CostTrackerOptions(l.runtimeCosts()...),
+		cel.OptimizeRegex(
+			&interpreter.RegexOptimization{Function: fnMatches, OverloadID: "claim_matches", RegexIndex: 1, Factory: l.precompiled},
+			// CEL's own matches() gets the same bounds in native expressions.
+			&interpreter.RegexOptimization{Function: overloads.Matches, OverloadID: overloads.Matches, RegexIndex: 1, Factory: l.precompiled},
+			&interpreter.RegexOptimization{Function: overloads.Matches, OverloadID: overloads.MatchesString, RegexIndex: 1, Factory: l.precompiled},
+		),
 	}
 }
 
@@ -84,18 +85,11 @@ func (l claimsLib) precompiled(call interpreter.InterpretableCall, pattern strin
 }
 
 // regex returns the pattern compiled at translation time, or compiles it.
-func (l claimsLib) regex(pattern string) (*regexp.Regexp, error) {
+func (l claimsLib) regex(pattern string) (*boundedRegex, error) {
 	if re := l.regexes[pattern]; re != nil {
 		return re, nil
 	}
-	if len(pattern) > maxPatternLen {
-		return nil, fmt.Errorf("regular expression longer than %d bytes", maxPatternLen)
-	}
-	re, err := regexp.Compile(pattern)
-	if err != nil {
-		return nil, fmt.Errorf("invalid regular expression: %w", err)
-	}
-	return re, nil
+	return compileRegex(pattern)
 }
 
 // claimEquals is "=": scalars are equal, a list contains the scalar, or two
@@ -190,18 +184,9 @@ func (l claimsLib) claimMatches(subject, pattern ref.Val) ref.Val {
 	}
 	re, err := l.regex(string(p))
 	if err != nil {
-		return types.NewErr("%v", err)
+		return types.NewErr("%s", err.Error())
 	}
 	return matchText(re, subject)
-}
-
-// matchText searches the regex in the claim's text.
-func matchText(re *regexp.Regexp, subject ref.Val) ref.Val {
-	text, errVal := claimText(subject)
-	if errVal != nil {
-		return errVal
-	}
-	return types.Bool(re.MatchString(text))
 }
 
 // claimContains is stringinstring(): the claim's text contains the needle,

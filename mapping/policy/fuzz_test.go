@@ -2,7 +2,6 @@ package policy
 
 import (
 	"encoding/json"
-	"regexp"
 	"testing"
 )
 
@@ -57,7 +56,7 @@ func checkTranslation(t *testing.T, expr string) {
 	if err != nil {
 		return
 	}
-	env, err := newEnv(claimsLib{regexes: map[string]*regexp.Regexp{}}, Options{}.withDefaults())
+	env, err := newEnv(claimsLib{regexes: map[string]*boundedRegex{}}, Options{}.withDefaults())
 	if err != nil {
 		t.Fatal(err)
 	}

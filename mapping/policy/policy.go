@@ -3,11 +3,12 @@ package policy
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/google/cel-go/cel"
+	celast "github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/overloads"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/interpreter"
@@ -100,7 +101,7 @@ func Compile(exprs []string, opts Options) (*Policy, error) {
 		return nil, &CompileError{Index: opts.MaxExprs, Msg: fmt.Sprintf("more than %d expressions", opts.MaxExprs), Err: ErrTooLarge}
 	}
 	parsed := make([]*expr, len(exprs))
-	lib := claimsLib{regexes: map[string]*regexp.Regexp{}}
+	lib := claimsLib{regexes: map[string]*boundedRegex{}}
 	for i, src := range exprs {
 		e, regexes, err := prepare(i, src, opts)
 		if err != nil {
@@ -125,7 +126,7 @@ func Compile(exprs []string, opts Options) (*Policy, error) {
 
 // prepare checks the size of one expression and, for the dialect, parses
 // and translates it to CEL.
-func prepare(i int, src string, opts Options) (*expr, map[string]*regexp.Regexp, error) {
+func prepare(i int, src string, opts Options) (*expr, map[string]*boundedRegex, error) {
 	e := &expr{index: i, source: src}
 	fail := func(offset int, sentinel error, msg string) error {
 		return &CompileError{Index: i, Expr: src, Column: column(src, offset), Msg: msg, Err: sentinel}
@@ -196,6 +197,9 @@ func (e *expr) compile(env *cel.Env, opts Options) error {
 	if iss != nil && iss.Err() != nil {
 		return e.celError(iss)
 	}
+	if at := computedMatchesPattern(ast); at >= 0 {
+		return &CompileError{Index: e.index, Expr: e.source, Msg: "matches() needs a constant pattern here; use claimMatches() for a computed one", Err: ErrType}
+	}
 	if t := ast.OutputType(); !t.IsExactType(cel.BoolType) && !t.IsExactType(cel.DynType) {
 		return &CompileError{Index: e.index, Expr: e.source, Msg: "expression must be true or false, not " + t.String(), Err: ErrType}
 	}
@@ -207,8 +211,13 @@ func (e *expr) compile(env *cel.Env, opts Options) error {
 	}
 	e.maxCost, e.tracked = est.Max, err != nil || est.Max > opts.CostLimit
 	prg, err := env.Program(ast, progOpts...)
-	if err != nil { // a constant regex that does not compile
-		return &CompileError{Index: e.index, Expr: e.source, Msg: err.Error(), Err: ErrSyntax}
+	if err != nil { // a constant regex refused by compileRegex
+		ce := &CompileError{Index: e.index, Expr: e.source, Msg: err.Error(), Err: ErrSyntax}
+		var rerr *regexError
+		if errors.As(err, &rerr) {
+			ce.Msg, ce.Err = rerr.msg, rerr.err
+		}
+		return ce
 	}
 	e.prg, e.shownCEL = prg, strings.TrimLeft(e.cel, " ")
 	return nil
@@ -277,3 +286,21 @@ func samlMap(m map[string][]string) map[string][]string {
 
 // Parent implements interpreter.Activation.
 func (a *activation) Parent() interpreter.Activation { return nil }
+
+// computedMatchesPattern returns the id of a call to CEL's matches() whose
+// pattern is not a constant, or -1. Such a pattern would be compiled on
+// every evaluation without the bounds of compileRegex, so it is refused;
+// claimMatches() applies them to computed patterns.
+func computedMatchesPattern(checked *cel.Ast) int64 {
+	found := int64(-1)
+	celast.PreOrderVisit(checked.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		if e.Kind() != celast.CallKind || e.AsCall().FunctionName() != overloads.Matches {
+			return
+		}
+		args := e.AsCall().Args()
+		if len(args) > 0 && args[len(args)-1].Kind() != celast.LiteralKind && found < 0 {
+			found = e.ID()
+		}
+	}))
+	return found
+}

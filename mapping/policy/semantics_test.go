@@ -82,6 +82,7 @@ func TestSemantics(t *testing.T) {
 		{"native CEL", "cel: idtoken.email.endsWith('@Example.com') && 'app-1' in idtoken.aud", true},
 		{"native CEL prefix in any case", "CEL: size(accesstoken.roles) == 2", true},
 		{"native CEL can call the claim functions", "cel: claimEquals(idtoken.aud, 'app-1') && claimMatches(idtoken.email, '(?i)ann')", true},
+		{"native CEL matches() with a constant pattern", "cel: idtoken.email.matches('^Ann@') && matches(idtoken.email, 'Example')", true},
 		{"native CEL false", "cel: idtoken.email == 'ann@example.com'", false},
 		{"native CEL after leading spaces", "  cel: idtoken.email_verified == true", true},
 		{"cel: later in a dialect expression is a claim name", "IDTOKEN.email_verified or IDTOKEN.cel:x = 'y'", true},

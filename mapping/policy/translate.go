@@ -6,9 +6,6 @@ import (
 	"strings"
 )
 
-// maxPatternLen bounds a regular expression's length in bytes.
-const maxPatternLen = 1024
-
 // claimPath is a claim referenced by a dialect expression.
 type claimPath struct {
 	doc  string // CEL variable name
@@ -55,13 +52,13 @@ func isKeyword(s string) bool {
 type translation struct {
 	cel     string
 	paths   []claimPath
-	regexes map[string]*regexp.Regexp
+	regexes map[string]*boundedRegex
 }
 
 // translate turns a parsed dialect expression into CEL text, collecting the
 // claims it reads and compiling its regular expressions.
 func translate(n node) (*translation, error) {
-	t := &translation{regexes: map[string]*regexp.Regexp{}}
+	t := &translation{regexes: map[string]*boundedRegex{}}
 	var b strings.Builder
 	if err := t.emit(&b, n); err != nil {
 		return nil, err
@@ -180,12 +177,10 @@ func (t *translation) match(b *strings.Builder, subject, arg node) error {
 	default:
 		return errAt(arg.offset(), ErrType, "the pattern of match() must be /regex/ or a quoted literal, not a claim")
 	}
-	if len(pattern) > maxPatternLen {
-		return errAt(arg.offset(), ErrTooLarge, "regular expression longer than %d bytes", maxPatternLen)
-	}
-	re, err := regexp.Compile(pattern)
+	re, err := compileRegex(pattern)
 	if err != nil {
-		return errAt(arg.offset(), ErrSyntax, "invalid regular expression: %v", err)
+		rerr := err.(*regexError)
+		return errAt(arg.offset(), rerr.err, "%s", rerr.msg)
 	}
 	t.regexes[pattern] = re
 	if err := t.emitAll(b, fnMatches+"(", subject, ", "); err != nil {
