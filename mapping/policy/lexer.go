@@ -28,15 +28,34 @@ const (
 	tokNot
 )
 
-var tokenNames = [...]string{
-	tokEOF: "end of expression", tokIdent: "name", tokString: "quoted literal",
-	tokNumber: "number", tokRegex: "regular expression", tokDot: "'.'",
-	tokComma: "','", tokLParen: "'('", tokRParen: "')'", tokLBracket: "'['",
-	tokRBracket: "']'", tokEq: "'='", tokNe: "'!='", tokAnd: "'and'",
-	tokOr: "'or'", tokNot: "'not'",
+func (k tokenKind) String() string {
+	switch k {
+	case tokEOF:
+		return "end of expression"
+	case tokIdent:
+		return "name"
+	case tokString:
+		return "quoted literal"
+	case tokNumber:
+		return "number"
+	case tokRegex:
+		return "regular expression"
+	case tokEq:
+		return "'='"
+	case tokNe:
+		return "'!='"
+	case tokAnd:
+		return "'and'"
+	case tokOr:
+		return "'or'"
+	case tokNot:
+		return "'not'"
+	}
+	return "'" + string(punctChars[k-tokDot]) + "'"
 }
 
-func (k tokenKind) String() string { return tokenNames[k] }
+// punctChars are the one-character tokens tokDot to tokRBracket, in order.
+const punctChars = ".,()[]"
 
 // token is one lexeme. text holds the decoded value: the name, the
 // unquoted string, the number, or the regex pattern (flags in flags).
@@ -116,8 +135,8 @@ func (l *lexer) next() (token, error) {
 		return l.quoted(quoteFamily(r))
 	}
 	l.pos += n
-	if k, ok := punct[r]; ok {
-		return token{kind: k, pos: start}, nil
+	if i := strings.IndexRune(punctChars, r); i >= 0 {
+		return token{kind: tokDot + tokenKind(i), pos: start}, nil
 	}
 	if r == '!' || r == '=' {
 		if nr, nn := l.peek(); nr == '=' {
@@ -132,11 +151,6 @@ func (l *lexer) next() (token, error) {
 		}
 	}
 	return token{}, errAt(start, ErrSyntax, "unexpected character %q", r)
-}
-
-var punct = map[rune]tokenKind{
-	'.': tokDot, ',': tokComma, '(': tokLParen, ')': tokRParen,
-	'[': tokLBracket, ']': tokRBracket,
 }
 
 func isIdentStart(r rune) bool {

@@ -66,10 +66,13 @@ func (n *litNode) offset() int   { return n.at }
 func (n *regexNode) offset() int { return n.at }
 func (n *callNode) offset() int  { return n.at }
 
-// documents maps the dialect's document names (any case) to CEL variables.
-var documents = map[string]string{
-	"idtoken": varIDToken, "accesstoken": varAccessToken,
-	"userinfo": varUserInfo, "saml": varSAML,
+// document maps a dialect document name (any case) to its CEL variable.
+func document(name string) (string, bool) {
+	switch v := strings.ToLower(name); v {
+	case varIDToken, varAccessToken, varUserInfo, varSAML:
+		return v, true
+	}
+	return "", false
 }
 
 // parse parses one dialect expression.
@@ -209,7 +212,7 @@ func (p *parser) operand() (node, error) {
 // path parses the rest of DOCUMENT.claim.sub or DOCUMENT['claim'] after the
 // document name t.
 func (p *parser) path(t token) (node, error) {
-	doc, ok := documents[strings.ToLower(t.text)]
+	doc, ok := document(t.text)
 	if !ok {
 		return nil, errAt(t.pos, ErrUnknownName, "unknown document %q (use IDTOKEN, ACCESSTOKEN, USERINFO or SAML)", t.text)
 	}
