@@ -31,7 +31,8 @@ const (
 )
 
 // claimsLib is the cel.Library holding the claim functions. regexes holds
-// the patterns compiled at configuration time.
+// the patterns compiled at configuration time; it is written only inside
+// Compile and read-only once the Policy is returned.
 type claimsLib struct {
 	regexes map[string]*boundedRegex
 }
@@ -76,6 +77,9 @@ func (l claimsLib) precompiled(call interpreter.InterpretableCall, pattern strin
 	if err != nil {
 		return nil, err
 	}
+	// Programs are planned inside Compile, before the Policy is shared;
+	// recording the regex lets the cost tracker find it without compiling.
+	l.regexes[pattern] = re
 	return interpreter.NewCall(call.ID(), call.Function(), call.OverloadID(), call.Args(), func(args ...ref.Val) ref.Val {
 		if len(args) != 2 {
 			return types.NoSuchOverloadErr()
