@@ -16,6 +16,8 @@ func FuzzPolicy(f *testing.F) {
 		"stringinstring(IDTOKEN.email, 'B.C')", "not IDTOKEN.email != 'x'",
 		"SAML['Role'] = 'A' and USERINFO.n.m = 2", "cel: claimMatches(idtoken.email, 'a')",
 		"IDTOKEN.email_verified", "match(IDTOKEN.aud, 'xx')",
+		"match(IDTOKEN.email, /(abc){500}/)", "cel: idtoken.email.matches('^a') || matches(idtoken.email, idtoken.p)",
+		"cel: claimMatches(idtoken.email, accesstoken.sub)", "among(IDTOKEN.aud, ACCESSTOKEN.appname)",
 	} {
 		f.Add(e, []byte(claims))
 	}
