@@ -9,8 +9,6 @@ import (
 	"github.com/google/cel-go/cel"
 	celast "github.com/google/cel-go/common/ast"
 	"github.com/google/cel-go/common/overloads"
-	"github.com/google/cel-go/common/types"
-	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/interpreter"
 )
 
@@ -244,44 +242,26 @@ func (e *expr) celError(iss *cel.Issues) error {
 	return ce
 }
 
-// activation resolves the four document variables for one evaluation,
-// wrapping each document on first use.
+// activation resolves the four document variables for one evaluation. The
+// documents are handed to CEL as the Go maps they are: CEL reads
+// map[string]any claims directly and adapts only the values it uses.
 type activation struct {
-	docs                                 Documents
-	idToken, accessToken, userInfo, saml ref.Val
+	docs Documents
 }
 
 // ResolveName implements interpreter.Activation.
 func (a *activation) ResolveName(name string) (any, bool) {
-	ad := types.DefaultTypeAdapter
 	switch name {
 	case varIDToken:
-		return lazyMap(&a.idToken, a.docs.IDToken), true
+		return a.docs.IDToken, true
 	case varAccessToken:
-		return lazyMap(&a.accessToken, a.docs.AccessToken), true
+		return a.docs.AccessToken, true
 	case varUserInfo:
-		return lazyMap(&a.userInfo, a.docs.UserInfo), true
+		return a.docs.UserInfo, true
 	case varSAML:
-		if a.saml == nil {
-			a.saml = ad.NativeToValue(samlMap(a.docs.SAML))
-		}
-		return a.saml, true
+		return a.docs.SAML, true
 	}
 	return nil, false
-}
-
-func lazyMap(slot *ref.Val, m map[string]any) ref.Val {
-	if *slot == nil {
-		*slot = types.NewStringInterfaceMap(types.DefaultTypeAdapter, m)
-	}
-	return *slot
-}
-
-func samlMap(m map[string][]string) map[string][]string {
-	if m == nil {
-		return map[string][]string{}
-	}
-	return m
 }
 
 // Parent implements interpreter.Activation.
