@@ -49,8 +49,10 @@ func (e *CompileError) Error() string {
 func (e *CompileError) Unwrap() error { return e.Err }
 
 // DeniedError is returned by [Result.Err] when at least one expression did
-// not pass. Its message names the failing expressions and is safe to show to
-// an administrator (it contains no claim values).
+// not pass. Its message names the failing expressions and why, for the
+// tenant's administrator: reasons name claims but do not quote their
+// values, except that an evaluation error of a native CEL expression is
+// CEL's own message, which may.
 type DeniedError struct {
 	// Failed lists the expressions that did not pass, in policy order.
 	Failed []ExprResult
