@@ -77,10 +77,16 @@
 // [Options] bound the number and length of expressions and the CEL cost of
 // one evaluation ([DefaultCostLimit]). The claim functions cap their own
 // work (4,096 element comparisons, 64 KiB of claim text) and declare their
-// worst-case cost to CEL's estimator, so a dialect expression is proven
-// under the limit at configuration time and runs without runtime cost
-// tracking; a native expression with loops, or any expression the
-// estimator cannot bound, runs with cel.CostLimit and fails when it
-// exceeds it. Evaluation never panics: hostile claims or expressions give a
-// failed expression or a [*CompileError].
+// worst-case cost to CEL's estimator. A regular expression may compile to
+// at most 1,000 RE2 instructions, and a match is refused before it starts
+// when text length × instructions exceeds 4 Mi (RE2 is linear in the text,
+// but with the program size as factor); CEL's own matches() gets the same
+// treatment in native expressions and must have a constant pattern there
+// (claimMatches accepts a computed one). Thanks to these caps a dialect
+// expression of a few clauses is proven under the limit at configuration
+// time and runs without runtime cost tracking; a native expression with
+// loops, or any expression the estimator cannot bound, runs with
+// cel.CostLimit and fails when it exceeds it. Evaluation never panics:
+// hostile claims or expressions give a failed expression or a
+// [*CompileError].
 package policy
