@@ -9,7 +9,7 @@
 // Compile the tenant's expressions once, at configuration time, with
 // [Compile]; a syntax error, an unknown function or a bad regular
 // expression is a [*CompileError] naming the expression's index, its text
-// and the column. On each login call [Policy.Evaluate] with the claims of
+// and the column (all of them at once when several expressions are bad). On each login call [Policy.Evaluate] with the claims of
 // the ID token, access token, userinfo response and SAML attributes
 // ([Documents]); [Result.Err] is nil when every expression passed and a
 // [*DeniedError] naming each failed expression and why otherwise.
@@ -64,7 +64,8 @@
 //     document's example match(ACCESSTOKEN.scp,/”w2w”/i) finds the element
 //     "w2w" with its quotes.
 //   - among(claim, 'A|B') is claim = 'A' or claim = 'B' (case-sensitive,
-//     and "contains" for a list claim).
+//     and "contains" for a list claim). Alternatives are taken literally:
+//     'A | B' has the alternatives "A " and " B".
 //   - A claim present with a null value counts as missing.
 //   - A missing claim makes the expression fail, with the claim named in
 //     [ExprResult].Missing and Reason, even under not or != (CEL

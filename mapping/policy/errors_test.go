@@ -73,6 +73,29 @@ func TestCompileErrors(t *testing.T) {
 	}
 }
 
+// Every bad expression is reported at once, in policy order.
+func TestCompileReportsEveryError(t *testing.T) {
+	_, err := Compile([]string{"cel: nosuch(1)", seedAud, "IDTOKEN.a = ", "foo(IDTOKEN.a)"}, Options{})
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("want a joined error, got %T %v", err, err)
+	}
+	var got []int
+	for _, e := range joined.Unwrap() {
+		var ce *CompileError
+		if !errors.As(e, &ce) {
+			t.Fatalf("%T is not a *CompileError", e)
+		}
+		got = append(got, ce.Index)
+	}
+	if len(got) != 3 || got[0] != 0 || got[1] != 2 || got[2] != 3 {
+		t.Errorf("reported indexes %v, want [0 2 3]", got)
+	}
+	if !errors.Is(err, ErrSyntax) || !errors.Is(err, ErrUnknownName) {
+		t.Errorf("joined error does not wrap both sentinels: %v", err)
+	}
+}
+
 func TestCompileLimits(t *testing.T) {
 	many := make([]string, 3)
 	for i := range many {

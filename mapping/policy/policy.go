@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -91,24 +92,28 @@ type expr struct {
 }
 
 // Compile parses, translates and type-checks the expressions, once, at
-// configuration time. A problem is returned as a [*CompileError] naming
-// the expression, its index and the column.
+// configuration time. Each rejected expression is reported as a
+// [*CompileError] naming its index, its text and the column; when several
+// are rejected the error is their [errors.Join], so a configuration page
+// can show every problem at once, and [errors.As] finds the first.
 func Compile(exprs []string, opts Options) (*Policy, error) {
 	opts = opts.withDefaults()
 	if len(exprs) > opts.MaxExprs {
 		return nil, &CompileError{Index: opts.MaxExprs, Msg: fmt.Sprintf("more than %d expressions", opts.MaxExprs), Err: ErrTooLarge}
 	}
-	parsed := make([]*expr, len(exprs))
+	var errs []error
+	parsed := make([]*expr, 0, len(exprs))
 	lib := claimsLib{regexes: map[string]*boundedRegex{}}
 	for i, src := range exprs {
 		e, regexes, err := prepare(i, src, opts)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		for k, re := range regexes {
 			lib.regexes[k] = re
 		}
-		parsed[i] = e
+		parsed = append(parsed, e)
 	}
 	env, err := newEnv(lib, opts)
 	if err != nil {
@@ -116,10 +121,19 @@ func Compile(exprs []string, opts Options) (*Policy, error) {
 	}
 	for _, e := range parsed {
 		if err := e.compile(env, opts); err != nil {
-			return nil, err
+			errs = append(errs, err)
 		}
 	}
-	return &Policy{exprs: parsed}, nil
+	switch len(errs) {
+	case 0:
+		return &Policy{exprs: parsed}, nil
+	case 1:
+		return nil, errs[0]
+	}
+	sort.SliceStable(errs, func(i, j int) bool {
+		return errs[i].(*CompileError).Index < errs[j].(*CompileError).Index
+	})
+	return nil, errors.Join(errs...)
 }
 
 // prepare checks the size of one expression and, for the dialect, parses
