@@ -1,0 +1,69 @@
+package sso
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// errEmailUnverified is the cause when email_verified is false.
+var errEmailUnverified = errors.New("sso: the identity provider says the email is not verified")
+
+// resolveUser finds, links, creates or updates the user of a login:
+// by (issuer, subject) first; then by email within the tenant, unless the
+// provider marked the email unverified; then created when the connection
+// provisions just in time.
+func (h *Handler) resolveUser(ctx context.Context, cc *compiled, res *Result) error {
+	users, id, tenant := h.cfg.Users, &res.Identity, cc.tenant
+	prof := Profile{Email: res.Decision.Email, Name: res.Decision.Name, Timezone: res.Decision.Timezone}
+	u, err := users.FindBySubject(ctx, tenant, id.Issuer, id.Subject)
+	if err != nil {
+		return newError(CodeSession, err)
+	}
+	if u == nil {
+		if id.EmailVerified != nil && !*id.EmailVerified {
+			return newError(CodeNotAllowed, errEmailUnverified)
+		}
+		if u, err = users.FindByEmail(ctx, tenant, prof.Email); err != nil {
+			return newError(CodeSession, err)
+		}
+		if u == nil && cc.conn.Provisioning == ExistingOnly {
+			return newError(CodeNotAllowed, fmt.Errorf("sso: no user with this email in tenant %q", tenant))
+		}
+		if u == nil {
+			if u, err = users.CreateUser(ctx, tenant, prof); err != nil {
+				return newError(CodeSession, err)
+			}
+			res.Created = true
+		}
+		if err := checkUser(u, tenant); err != nil {
+			return err
+		}
+		if err := users.LinkUser(ctx, tenant, u.ID, Link{Issuer: id.Issuer, Subject: id.Subject, Activate: u.Pending}); err != nil {
+			return newError(CodeSession, err)
+		}
+		u.Pending, res.Linked = false, true
+	} else if err := checkUser(u, tenant); err != nil {
+		return err
+	}
+	if cc.conn.Provisioning == JITAndUpdate && !res.Created && (u.Email != prof.Email || u.Name != prof.Name) {
+		if err := users.UpdateProfile(ctx, tenant, u.ID, prof); err != nil {
+			return newError(CodeSession, err)
+		}
+		u.Email, u.Name = prof.Email, prof.Name
+	}
+	res.User = *u
+	return nil
+}
+
+// checkUser refuses users of other tenants (a store that forgot the
+// tenant scope) and disabled users.
+func checkUser(u *User, tenant string) error {
+	if u.Tenant != tenant {
+		return newError(CodeOtherTenantsUser, fmt.Errorf("sso: user store returned a user of tenant %q", u.Tenant))
+	}
+	if u.Disabled {
+		return newError(CodeNotAllowed, errors.New("sso: user is disabled"))
+	}
+	return nil
+}
