@@ -1,0 +1,39 @@
+package scim_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/ssokit/ssokit/scim"
+)
+
+// A tenant's IdP creates a user with its bearer token, sent here without
+// the word "Bearer" as Okta's header mode does.
+func Example() {
+	tokens := scim.NewTokenSet()
+	tokens.Add("acme", scim.HashToken("acme-secret-token"))
+	h, err := scim.New(scim.Config{Authenticator: tokens, BaseURL: "https://app.example.com/scim/v2"})
+	if err != nil {
+		panic(err)
+	}
+	body := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
+		"userName":"jdoe@acme.example","password":"ignored","active":true}`
+	req := httptest.NewRequest(http.MethodPost, "/scim/v2/Users", strings.NewReader(body))
+	req.Header.Set("Authorization", "acme-secret-token")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
+	fmt.Println(strings.Contains(rec.Body.String(), "password"))
+
+	req = httptest.NewRequest(http.MethodGet, `/scim/v2/Users?filter=userName+eq+"JDOE@acme.example"`, nil)
+	req.Header.Set("Authorization", "Bearer other-token")
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println(rec.Code)
+	// Output:
+	// 201 application/scim+json
+	// false
+	// 401
+}

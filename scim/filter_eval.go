@@ -1,0 +1,405 @@
+package scim
+
+import (
+	"strings"
+	"time"
+)
+
+// Matcher reports whether a resource satisfies a compiled filter. It only
+// reads the resource and is safe for concurrent use.
+type Matcher func(r *Resource) bool
+
+// matchFn evaluates a node on a resource, or on one element of a
+// multi-valued attribute inside a value path (el is nil at the top level).
+type matchFn func(r *Resource, el map[string]any) bool
+
+// NewMatcher compiles a filter for resources of the given type (UserType or
+// GroupType). Attribute names are resolved ignoring case; comparisons follow
+// each attribute's type and caseExact rule. A filter naming an unknown
+// attribute or comparing incompatible types yields an error wrapping
+// [ErrInvalidFilter].
+func NewMatcher(f Filter, resourceType string) (Matcher, error) {
+	c, err := newCompiler(resourceType)
+	if err != nil {
+		return nil, err
+	}
+	_, fn, err := c.compile(f, nil, 0)
+	if err != nil {
+		return nil, err
+	}
+	return func(r *Resource) bool { return fn(r, nil) }, nil
+}
+
+// Canonicalize returns a copy of f with every attribute path resolved to the
+// schema's spelling (for example "USERNAME" becomes "userName" and core
+// schema URIs are dropped), so that a store translating filters (to SQL, for
+// example) sees one spelling. It fails like [NewMatcher].
+func Canonicalize(f Filter, resourceType string) (Filter, error) {
+	c, err := newCompiler(resourceType)
+	if err != nil {
+		return nil, err
+	}
+	cf, _, err := c.compile(f, nil, 0)
+	return cf, err
+}
+
+// compiler turns filters into matchFns for one resource type.
+type compiler struct{ rs *resourceSchema }
+
+// newCompiler picks the schema of a resource type.
+func newCompiler(resourceType string) (*compiler, error) {
+	users, groups := builtinTypes()
+	switch resourceType {
+	case UserType:
+		return &compiler{rs: users}, nil
+	case GroupType:
+		return &compiler{rs: groups}, nil
+	}
+	return nil, invalidValue("unknown resource type %q", resourceType)
+}
+
+// filterError builds an invalidFilter error.
+func filterError(format string, args ...any) error {
+	return errorf(400, TypeInvalidFilter, ErrInvalidFilter, format, args...)
+}
+
+// compile compiles f. scope is nil at the top level, or the sub-attributes
+// of the multi-valued attribute inside a value path.
+func (c *compiler) compile(f Filter, scope []*Attribute, depth int) (Filter, matchFn, error) {
+	if depth > maxDepth*2 {
+		return nil, nil, filterError("filter nested too deeply")
+	}
+	switch f := f.(type) {
+	case *LogicalExpr:
+		return c.compileLogical(f, scope, depth)
+	case *NotExpr:
+		cf, fn, err := c.compile(f.Filter, scope, depth+1)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &NotExpr{Filter: cf}, func(r *Resource, el map[string]any) bool { return !fn(r, el) }, nil
+	case *ValuePathExpr:
+		return c.compileValuePath(f, scope, depth)
+	case *AttrExpr:
+		return c.compileAttr(f, scope)
+	}
+	return nil, nil, filterError("empty filter")
+}
+
+// compileLogical compiles "and" and "or".
+func (c *compiler) compileLogical(f *LogicalExpr, scope []*Attribute, depth int) (Filter, matchFn, error) {
+	lf, l, err := c.compile(f.Left, scope, depth+1)
+	if err != nil {
+		return nil, nil, err
+	}
+	rf, r, err := c.compile(f.Right, scope, depth+1)
+	if err != nil {
+		return nil, nil, err
+	}
+	cf := &LogicalExpr{Op: f.Op, Left: lf, Right: rf}
+	if f.Op == Or {
+		return cf, func(res *Resource, el map[string]any) bool { return l(res, el) || r(res, el) }, nil
+	}
+	return cf, func(res *Resource, el map[string]any) bool { return l(res, el) && r(res, el) }, nil
+}
+
+// compileValuePath compiles "attr[filter]".
+func (c *compiler) compileValuePath(f *ValuePathExpr, scope []*Attribute, depth int) (Filter, matchFn, error) {
+	if scope != nil {
+		return nil, nil, filterError("nested value filter")
+	}
+	container, a, ok := c.rs.lookup(f.Path.URI, f.Path.Name)
+	if !ok || !a.MultiValued || a.Type != typeComplex || f.Path.Sub != "" {
+		return nil, nil, filterError("%s is not a multi-valued complex attribute", f.Path.String())
+	}
+	ac := &accessor{container: container, name: a.Name}
+	inner, fn, err := c.compile(f.Filter, a.SubAttributes, depth+1)
+	if err != nil {
+		return nil, nil, err
+	}
+	match := func(r *Resource, _ map[string]any) bool {
+		return ac.each(r, nil, func(v any) bool {
+			el, ok := v.(map[string]any)
+			return ok && fn(r, el)
+		})
+	}
+	return &ValuePathExpr{Path: ac.path(), Filter: inner}, match, nil
+}
+
+// compileAttr compiles "path op value" and "path pr".
+func (c *compiler) compileAttr(f *AttrExpr, scope []*Attribute) (Filter, matchFn, error) {
+	ac, a, err := c.resolve(f.Path, scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	cf := &AttrExpr{Path: ac.path(), Op: f.Op, Value: f.Value}
+	if f.Op == OpPr {
+		return cf, func(r *Resource, el map[string]any) bool { return ac.each(r, el, present) }, nil
+	}
+	if f.Value == nil {
+		return c.compileNull(cf, ac)
+	}
+	cmp, err := comparator(a, f.Op, f.Value)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.Op == OpNe {
+		return cf, func(r *Resource, el map[string]any) bool { return !ac.each(r, el, cmp) }, nil
+	}
+	return cf, func(r *Resource, el map[string]any) bool { return ac.each(r, el, cmp) }, nil
+}
+
+// compileNull compiles "eq null" (absent) and "ne null" (present).
+func (c *compiler) compileNull(cf *AttrExpr, ac *accessor) (Filter, matchFn, error) {
+	switch cf.Op {
+	case OpEq:
+		return cf, func(r *Resource, el map[string]any) bool { return !ac.each(r, el, present) }, nil
+	case OpNe:
+		return cf, func(r *Resource, el map[string]any) bool { return ac.each(r, el, present) }, nil
+	}
+	return nil, nil, filterError("operator %s cannot compare with null", cf.Op)
+}
+
+// present reports whether a value counts as present for "pr".
+func present(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return false
+	case string:
+		return v != ""
+	case []any:
+		return len(v) > 0
+	case map[string]any:
+		return len(v) > 0
+	}
+	return true
+}
+
+// resolve finds the attribute a path names, in scope or at the top level.
+func (c *compiler) resolve(p AttrPath, scope []*Attribute) (*accessor, *Attribute, error) {
+	if scope != nil {
+		a := findAttr(scope, p.Name)
+		if a == nil || p.Sub != "" || p.URI != "" {
+			return nil, nil, filterError("unknown sub-attribute %q", p.String())
+		}
+		return &accessor{name: a.Name, scoped: true}, a, nil
+	}
+	container, a, ok := c.rs.lookup(p.URI, p.Name)
+	if !ok || a.Mutability == mutabilityWriteOnly {
+		return nil, nil, filterError("unknown attribute %q", p.String())
+	}
+	ac := &accessor{container: container, name: a.Name}
+	leaf := a
+	switch {
+	case p.Sub != "":
+		s := a.sub(p.Sub)
+		if s == nil {
+			return nil, nil, filterError("unknown attribute %q", p.String())
+		}
+		ac.sub, leaf = s.Name, s
+	case a.Type == typeComplex && a.MultiValued:
+		if s := a.sub(valueSubAttr); s != nil {
+			ac.sub, leaf = s.Name, s
+		}
+	}
+	return ac, leaf, nil
+}
+
+// accessor reads the values an attribute path designates.
+type accessor struct {
+	container string // extension URI or ""
+	name      string
+	sub       string
+	scoped    bool // read from the value-path element instead
+}
+
+// path returns the canonical path the accessor reads.
+func (ac *accessor) path() AttrPath { return AttrPath{URI: ac.container, Name: ac.name, Sub: ac.sub} }
+
+// each calls fn with every value of the path and reports whether fn
+// returned true for one of them.
+func (ac *accessor) each(r *Resource, el map[string]any, fn func(any) bool) bool {
+	var v any
+	switch {
+	case ac.scoped:
+		v = el[ac.name]
+	case ac.container == "" && ac.name == idAttr:
+		return fn(r.ID)
+	case ac.container == "" && ac.name == metaAttr:
+		return fn(metaValue(r, ac.sub))
+	case ac.container == "":
+		v = r.Attrs[ac.name]
+	default:
+		ext, _ := r.Attrs[ac.container].(map[string]any)
+		v = ext[ac.name]
+	}
+	if list, ok := v.([]any); ok {
+		for _, x := range list {
+			if ac.sub != "" {
+				m, _ := x.(map[string]any)
+				x = m[ac.sub]
+			}
+			if x != nil && fn(x) {
+				return true
+			}
+		}
+		return false
+	}
+	if ac.sub != "" {
+		m, _ := v.(map[string]any)
+		v = m[ac.sub]
+	}
+	return v != nil && fn(v)
+}
+
+// metaValue returns a meta sub-attribute of r.
+func metaValue(r *Resource, sub string) any {
+	switch sub {
+	case "created":
+		return r.Created
+	case "lastModified":
+		return r.LastModified
+	case "resourceType":
+		return r.Type
+	case "version":
+		return r.ETag()
+	}
+	return nil
+}
+
+// comparator builds the test "value op literal" for attribute a.
+func comparator(a *Attribute, op Op, lit any) (func(any) bool, error) {
+	switch a.Type {
+	case typeBoolean:
+		b, ok := lit.(bool)
+		if !ok || op != OpEq && op != OpNe {
+			return nil, filterError("%s is boolean: only eq and ne with true or false", a.Name)
+		}
+		return func(v any) bool { x, ok := v.(bool); return ok && x == b }, nil
+	case typeInteger, typeDecimal:
+		n, ok := lit.(float64)
+		if !ok {
+			return nil, filterError("%s is a number", a.Name)
+		}
+		return numberComparator(op, n)
+	case typeDateTime:
+		s, _ := lit.(string)
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return nil, filterError("%s is a dateTime: the literal must be RFC 3339", a.Name)
+		}
+		return timeComparator(op, t)
+	case typeComplex:
+		return nil, filterError("%s is complex: name a sub-attribute", a.Name)
+	}
+	s, ok := lit.(string)
+	if !ok {
+		return nil, filterError("%s is a string: the literal must be quoted", a.Name)
+	}
+	return stringComparator(op, s, a.CaseExact), nil
+}
+
+// numberComparator compares numbers.
+func numberComparator(op Op, n float64) (func(any) bool, error) {
+	return func(v any) bool {
+		x, ok := v.(float64)
+		return ok && orderMatches(op, cmpFloat(x, n))
+	}, nil
+}
+
+// cmpFloat orders two floats.
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// timeComparator compares dateTime values (time.Time or RFC 3339 strings).
+func timeComparator(op Op, t time.Time) (func(any) bool, error) {
+	if op == OpCo || op == OpSw || op == OpEw {
+		return nil, filterError("operator %s does not apply to dateTime", op)
+	}
+	return func(v any) bool {
+		var x time.Time
+		switch v := v.(type) {
+		case time.Time:
+			x = v
+		case string:
+			var err error
+			if x, err = time.Parse(time.RFC3339Nano, v); err != nil {
+				return false
+			}
+		default:
+			return false
+		}
+		return orderMatches(op, x.Compare(t))
+	}, nil
+}
+
+// orderMatches applies an operator to a comparison result.
+func orderMatches(op Op, c int) bool {
+	switch op {
+	case OpEq:
+		return c == 0
+	case OpNe:
+		return c != 0
+	case OpGt:
+		return c > 0
+	case OpGe:
+		return c >= 0
+	case OpLt:
+		return c < 0
+	case OpLe:
+		return c <= 0
+	}
+	return false
+}
+
+// stringComparator compares strings, ignoring case unless caseExact.
+func stringComparator(op Op, lit string, exact bool) func(any) bool {
+	eq, has, pre, suf := strings.EqualFold, containsFold, hasPrefixFold, hasSuffixFold
+	cmp := func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }
+	if exact {
+		eq = func(a, b string) bool { return a == b }
+		has, pre, suf, cmp = strings.Contains, strings.HasPrefix, strings.HasSuffix, strings.Compare
+	}
+	var test func(string) bool
+	switch op {
+	case OpEq, OpNe: // ne is negated by the caller
+		test = func(s string) bool { return eq(s, lit) }
+	case OpCo:
+		test = func(s string) bool { return has(s, lit) }
+	case OpSw:
+		test = func(s string) bool { return pre(s, lit) }
+	case OpEw:
+		test = func(s string) bool { return suf(s, lit) }
+	default:
+		test = func(s string) bool { return orderMatches(op, cmp(s, lit)) }
+	}
+	return func(v any) bool { s, ok := v.(string); return ok && test(s) }
+}
+
+// containsFold is strings.Contains ignoring case.
+func containsFold(s, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring case.
+func hasPrefixFold(s, p string) bool { return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) }
+
+// hasSuffixFold is strings.HasSuffix ignoring case.
+func hasSuffixFold(s, p string) bool {
+	return len(s) >= len(p) && strings.EqualFold(s[len(s)-len(p):], p)
+}
