@@ -273,9 +273,31 @@ func (p *parser) parseAttrExpr(allowValuePath bool) (Filter, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &ValuePathExpr{Path: path, Filter: inner}, nil
+		return p.parseValuePathSub(&ValuePathExpr{Path: path, Filter: inner})
 	}
 	return p.parseComparison(path)
+}
+
+// parseValuePathSub accepts the form Entra ID sends,
+// emails[type eq "work"].value eq "x", and reads it as
+// emails[type eq "work" and value eq "x"].
+func (p *parser) parseValuePathSub(vp *ValuePathExpr) (Filter, error) {
+	if p.tok.kind != tokWord || !strings.HasPrefix(p.tok.text, ".") {
+		return vp, nil
+	}
+	sub := p.tok.text[1:]
+	if !validAttrName(sub) {
+		return nil, p.lx.fail(p.tok.pos, "malformed sub-attribute")
+	}
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	cmp, err := p.parseComparison(AttrPath{Name: sub})
+	if err != nil {
+		return nil, err
+	}
+	vp.Filter = &LogicalExpr{Op: And, Left: vp.Filter, Right: cmp}
+	return vp, nil
 }
 
 // parseValueFilter parses "[" filter "]" and consumes the closing bracket.

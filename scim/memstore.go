@@ -177,7 +177,7 @@ func (c *collection) removeMember(id string) {
 			mm, _ := m.(map[string]any)
 			return mm[valueSubAttr] == id
 		})
-		r.Attrs[membersAttr] = members
+		setList(r.Attrs, membersAttr, members)
 		r.Version++
 		e.res = r
 	}
