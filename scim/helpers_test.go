@@ -2,6 +2,7 @@ package scim
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -37,7 +38,9 @@ func (c *countingRand) Read(p []byte) (int, error) {
 
 // testID is the n-th id the handler mints with countingRand.
 func testID(n byte) string {
-	h := func(b byte, k int) string { return strings.Repeat(string("0123456789abcdef"[b>>4])+string("0123456789abcdef"[b&15]), k) }
+	h := func(b byte, k int) string {
+		return strings.Repeat(string("0123456789abcdef"[b>>4])+string("0123456789abcdef"[b&15]), k)
+	}
 	v := n&0x0f | 0x40
 	x := n&0x3f | 0x80
 	return h(n, 4) + "-" + h(n, 2) + "-" + h(v, 1) + h(n, 1) + "-" + h(x, 1) + h(n, 1) + "-" + h(n, 6)
@@ -184,3 +187,6 @@ func (e *env) expectStatus(step string, got response, status int, headers ...str
 		}
 	}
 }
+
+// isErr is errors.Is, spelled short for table checks.
+func isErr(err, target error) bool { return errors.Is(err, target) }
