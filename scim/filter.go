@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 )
@@ -120,7 +121,8 @@ func (e *ValuePathExpr) String() string {
 func literal(v any) string {
 	switch v := v.(type) {
 	case string:
-		return strconv.Quote(v)
+		b, _ := json.Marshal(v) // JSON string syntax, as the grammar wants
+		return string(b)
 	case float64:
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	case bool:
