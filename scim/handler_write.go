@@ -9,7 +9,7 @@ import (
 
 // maxPatchRetries bounds optimistic-concurrency retries of a PATCH without
 // If-Match.
-const maxPatchRetries = 5
+const maxPatchRetries = 16
 
 // create serves POST /Users and POST /Groups.
 func (h *Handler) create(w http.ResponseWriter, r *http.Request, tenant string, rs *resourceSchema) {
