@@ -362,6 +362,9 @@ func orderMatches(op Op, c int) bool {
 // stringComparator compares strings, ignoring case unless caseExact.
 func stringComparator(op Op, lit string, exact bool) func(any) bool {
 	eq, has, pre, suf := strings.EqualFold, containsFold, hasPrefixFold, hasSuffixFold
+	if lower, ok := asciiLower(lit); ok {
+		has = func(s, _ string) bool { return indexASCIIFold(s, lower) >= 0 }
+	}
 	cmp := func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }
 	if exact {
 		eq = func(a, b string) bool { return a == b }
@@ -402,4 +405,49 @@ func hasPrefixFold(s, p string) bool { return len(s) >= len(p) && strings.EqualF
 // hasSuffixFold is strings.HasSuffix ignoring case.
 func hasSuffixFold(s, p string) bool {
 	return len(s) >= len(p) && strings.EqualFold(s[len(s)-len(p):], p)
+}
+
+// asciiLower lower-cases an ASCII string; ok is false for other strings.
+func asciiLower(s string) (string, bool) {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 0x80 {
+			return "", false
+		}
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b), true
+}
+
+// indexASCIIFold finds lower (ASCII, lower-case) in s ignoring ASCII case,
+// without allocating; it is the fast path of "co" for ASCII literals.
+func indexASCIIFold(s, lower string) int {
+	n := len(lower)
+	if n == 0 {
+		return 0
+	}
+	first := lower[0]
+	for i := 0; i+n <= len(s); i++ {
+		if toLowerASCII(s[i]) != first {
+			continue
+		}
+		j := 1
+		for j < n && toLowerASCII(s[i+j]) == lower[j] {
+			j++
+		}
+		if j == n {
+			return i
+		}
+	}
+	return -1
+}
+
+// toLowerASCII lower-cases one ASCII letter.
+func toLowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

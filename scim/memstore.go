@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -19,15 +18,19 @@ type MemoryStore struct {
 
 // collection holds the resources of one type of one tenant.
 type collection struct {
+	typ        string
 	byID       map[string]*entry
-	byUserName map[string]*entry // lower-cased userName, Users only
-	order      []*entry          // creation order, with deleted entries
+	byUserName map[string]*entry // folded userName, Users only
+	idx        map[string]map[string][]*entry
+	order      []*entry // creation order, with deleted entries
 	dead       int
+	seq        uint64
 }
 
 // entry is one stored resource; res is replaced, never mutated.
 type entry struct {
 	res     *Resource
+	seq     uint64 // creation order
 	deleted bool
 }
 
@@ -49,7 +52,10 @@ func (s *MemoryStore) coll(tenant, typ string, create bool) *collection {
 	}
 	c := t[typ]
 	if c == nil && create {
-		c = &collection{byID: map[string]*entry{}, byUserName: map[string]*entry{}}
+		c = &collection{typ: typ, byID: map[string]*entry{}, idx: map[string]map[string][]*entry{}}
+		if typ == UserType {
+			c.byUserName = map[string]*entry{}
+		}
 		t[typ] = c
 	}
 	return c
@@ -60,7 +66,7 @@ func userNameKey(r *Resource) string {
 	if r.Type != UserType {
 		return ""
 	}
-	return strings.ToLower(r.UserName())
+	return foldKey(r.UserName())
 }
 
 // Create implements [Store].
@@ -79,8 +85,10 @@ func (s *MemoryStore) Create(ctx context.Context, tenant string, r *Resource) er
 		return fmt.Errorf("userName %q: %w", r.UserName(), ErrUniqueness)
 	}
 	r.Version = 1
-	e := &entry{res: r.Clone()}
+	c.seq++
+	e := &entry{res: r.Clone(), seq: c.seq}
 	c.byID[r.ID] = e
+	c.index(e, true)
 	if key != "" {
 		c.byUserName[key] = e
 	}
@@ -122,7 +130,9 @@ func (s *MemoryStore) Replace(ctx context.Context, tenant string, r *Resource, e
 		return fmt.Errorf("userName %q: %w", r.UserName(), ErrUniqueness)
 	}
 	r.Version = expected + 1
+	c.index(e, false)
 	e.res = r.Clone()
+	c.index(e, true)
 	if oldKey != newKey {
 		delete(c.byUserName, oldKey)
 		if newKey != "" {
@@ -145,6 +155,7 @@ func (s *MemoryStore) Delete(ctx context.Context, tenant, typ, id string) error 
 	}
 	e := c.byID[id]
 	delete(c.byID, id)
+	c.index(e, false)
 	if key := userNameKey(e.res); key != "" {
 		delete(c.byUserName, key)
 	}
@@ -243,40 +254,27 @@ func page(hits []*Resource, q Query) *Page {
 	return p
 }
 
-// candidates returns the entries a filter can match: one entry when the
-// filter requires "userName eq" or "id eq" (alone or in an "and"), else all.
+// candidates returns the entries a filter can match: the index's answer
+// when one applies, else every entry.
 func (c *collection) candidates(f Filter) []*entry {
-	if e, indexed := c.lookupIndexed(f); indexed {
-		if e == nil {
-			return nil
-		}
-		return []*entry{e}
+	hits, indexed := c.lookupIndexed(f)
+	if !indexed {
+		return c.order
 	}
-	return c.order
+	if len(hits) > 1 {
+		hits = slices.Clone(hits)
+		slices.SortFunc(hits, func(a, b *entry) int { return cmpUint(a.seq, b.seq) })
+	}
+	return hits
 }
 
-// lookupIndexed answers an indexable filter; indexed is false otherwise.
-func (c *collection) lookupIndexed(f Filter) (e *entry, indexed bool) {
-	switch f := f.(type) {
-	case *LogicalExpr:
-		if f.Op != And {
-			return nil, false
-		}
-		if e, ok := c.lookupIndexed(f.Left); ok {
-			return e, true
-		}
-		return c.lookupIndexed(f.Right)
-	case *AttrExpr:
-		s, ok := f.Value.(string)
-		if !ok || f.Op != OpEq || f.Path.URI != "" || f.Path.Sub != "" {
-			return nil, false
-		}
-		switch f.Path.Name {
-		case idAttr:
-			return c.byID[s], true
-		case userNameAttr:
-			return c.byUserName[strings.ToLower(s)], true
-		}
+// cmpUint orders two sequence numbers.
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
-	return nil, false
+	return 0
 }

@@ -189,8 +189,15 @@ type resourceSchema struct {
 	common     []*Attribute
 }
 
-// schemas returns the built-in resource types.
-func builtinTypes() (users, groups *resourceSchema) {
+// builtinUsers and builtinGroups are built once and never modified: they
+// are constant tables, shared read-only by every Handler and Matcher.
+var builtinUsers, builtinGroups = newBuiltinTypes()
+
+// builtinTypes returns the shared, read-only built-in resource types.
+func builtinTypes() (users, groups *resourceSchema) { return builtinUsers, builtinGroups }
+
+// newBuiltinTypes builds the built-in resource types.
+func newBuiltinTypes() (users, groups *resourceSchema) {
 	users = &resourceSchema{name: userResourceType, endpoint: "/Users", core: userSchema(),
 		extensions: []*Schema{enterpriseUserSchema()}, common: commonAttributes()}
 	groups = &resourceSchema{name: groupResourceType, endpoint: "/Groups", core: groupSchema(),
