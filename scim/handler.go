@@ -140,7 +140,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	tenant, err := h.cfg.Authenticator.Authenticate(r.Context(), token)
 	if err != nil || tenant == "" {
-		h.writeError(w, r, toError(fmt.Errorf("%w", ErrUnauthorized)))
+		h.writeError(w, r, toError(ErrUnauthorized))
 		return
 	}
 	r = r.WithContext(ContextWithTenant(r.Context(), tenant))
@@ -195,7 +195,8 @@ func methodNotAllowed(r *http.Request) *Error {
 	return errorf(http.StatusMethodNotAllowed, "", ErrInvalidSyntax, "method %s not allowed here", r.Method)
 }
 
-// readJSON reads a bounded body into v.
+// readBody reads a bounded request body; a content type, when given, must
+// be JSON (application/scim+json or application/json).
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.Contains(strings.ToLower(ct), "json") {
 		return nil, errorf(http.StatusUnsupportedMediaType, "", ErrInvalidSyntax, "content type must be %s", ContentType)
