@@ -27,9 +27,10 @@ type collection struct {
 	seq        uint64
 }
 
-// entry is one stored resource; res is replaced, never mutated.
+// entry is one stored resource, held by value so that a scan follows one
+// pointer less; it changes only under the write lock.
 type entry struct {
-	res     *Resource
+	res     Resource
 	seq     uint64 // creation order
 	deleted bool
 }
@@ -86,7 +87,7 @@ func (s *MemoryStore) Create(ctx context.Context, tenant string, r *Resource) er
 	}
 	r.Version = 1
 	c.seq++
-	e := &entry{res: r.Clone(), seq: c.seq}
+	e := &entry{res: *r.Clone(), seq: c.seq}
 	c.byID[r.ID] = e
 	c.index(e, true)
 	if key != "" {
@@ -125,13 +126,13 @@ func (s *MemoryStore) Replace(ctx context.Context, tenant string, r *Resource, e
 	if e.res.Version != expected {
 		return fmt.Errorf("%s has version %d, not %d: %w", describe(r.Type, r.ID), e.res.Version, expected, ErrVersionMismatch)
 	}
-	oldKey, newKey := userNameKey(e.res), userNameKey(r)
+	oldKey, newKey := userNameKey(&e.res), userNameKey(r)
 	if other, taken := c.byUserName[newKey]; newKey != "" && taken && other != e {
 		return fmt.Errorf("userName %q: %w", r.UserName(), ErrUniqueness)
 	}
 	r.Version = expected + 1
 	c.index(e, false)
-	e.res = r.Clone()
+	e.res = *r.Clone()
 	c.index(e, true)
 	if oldKey != newKey {
 		delete(c.byUserName, oldKey)
@@ -156,7 +157,7 @@ func (s *MemoryStore) Delete(ctx context.Context, tenant, typ, id string) error 
 	e := c.byID[id]
 	delete(c.byID, id)
 	c.index(e, false)
-	if key := userNameKey(e.res); key != "" {
+	if key := userNameKey(&e.res); key != "" {
 		delete(c.byUserName, key)
 	}
 	e.deleted = true
@@ -190,7 +191,7 @@ func (c *collection) removeMember(id string) {
 		})
 		setList(r.Attrs, membersAttr, members)
 		r.Version++
-		e.res = r
+		e.res = *r
 	}
 }
 
@@ -211,8 +212,8 @@ func (s *MemoryStore) List(ctx context.Context, tenant, typ string, q Query) (*P
 	}
 	var hits []*Resource
 	for _, e := range c.candidates(q.Filter) {
-		if !e.deleted && (match == nil || match(e.res)) {
-			hits = append(hits, e.res)
+		if !e.deleted && (match == nil || match(&e.res)) {
+			hits = append(hits, &e.res)
 		}
 	}
 	if sorter != nil {

@@ -70,7 +70,7 @@ func indexKeys(r *Resource) [][2]string {
 
 // index adds (add true) or removes an entry from the secondary indexes.
 func (c *collection) index(e *entry, add bool) {
-	for _, k := range indexKeys(e.res) {
+	for _, k := range indexKeys(&e.res) {
 		m := c.idx[k[0]]
 		if m == nil {
 			m = map[string][]*entry{}
