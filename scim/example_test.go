@@ -37,3 +37,24 @@ func Example() {
 	// false
 	// 401
 }
+
+// A store that speaks SQL walks the parsed filter instead of evaluating it
+// in memory.
+func ExampleParseFilter() {
+	f, err := scim.ParseFilter(`userName Eq "bjensen" and emails[type eq "work" and value co "@example.com"]`)
+	if err != nil {
+		panic(err)
+	}
+	f, err = scim.Canonicalize(f, scim.UserType)
+	if err != nil {
+		panic(err)
+	}
+	and := f.(*scim.LogicalExpr)
+	left := and.Left.(*scim.AttrExpr)
+	right := and.Right.(*scim.ValuePathExpr)
+	fmt.Println(and.Op, left.Path.Name, left.Op, left.Value)
+	fmt.Println(right.Path.Name, right.Filter)
+	// Output:
+	// and userName eq bjensen
+	// emails (type eq "work" and value co "@example.com")
+}

@@ -62,6 +62,9 @@ func (p *patcher) applyKey(op, k string, v any) error {
 	if err != nil {
 		return err
 	}
+	if _, _, known := p.c.rs.lookup(pp.Attr.URI, pp.Attr.Name); !known {
+		return nil // unknown keys are ignored, as in POST and PUT bodies
+	}
 	return p.applyPath(op, pp, v, true)
 }
 

@@ -77,6 +77,7 @@ func TestPatchOperations(t *testing.T) {
 			EnterpriseUserSchema, `{"employeeNumber":"701984"}`},
 		{"a password is never stored", `{"op":"replace","path":"password","value":"hunter2"}`, "password", `null`},
 		{"read-only id in a path-less value is ignored (Okta)", `{"op":"replace","value":{"id":"other","displayName":"D"}}`, "displayName", `"D"`},
+		{"unknown keys in a path-less value are ignored", `{"op":"replace","value":{"urn:example:custom:2.0:User:badge":"7","shoeSize":"9","title":"T"}}`, "title", `"T"`},
 		{"attribute names ignore case", `{"op":"replace","path":"DISPLAYNAME","value":"Upper"}`, "displayName", `"Upper"`},
 	}
 	for _, c := range cases {
