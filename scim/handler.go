@@ -276,6 +276,9 @@ func (h *Handler) location(rs *resourceSchema, id string) string {
 // notify reports a change to the host.
 func (h *Handler) notify(r *http.Request, c Change) {
 	if h.cfg.OnChange != nil {
+		if c.Resource != nil {
+			c.Resource = c.Resource.Clone() // the host cannot alter the response
+		}
 		h.cfg.OnChange(r, c)
 	}
 }
