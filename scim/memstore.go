@@ -3,6 +3,7 @@ package scim
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 )
@@ -210,16 +211,43 @@ func (s *MemoryStore) List(ctx context.Context, tenant, typ string, q Query) (*P
 	if c == nil {
 		return &Page{}, nil
 	}
-	var hits []*Resource
-	for _, e := range c.candidates(q.Filter) {
-		if !e.deleted && (match == nil || match(&e.res)) {
-			hits = append(hits, &e.res)
-		}
-	}
+	hits := scan(c.candidates(q.Filter), match)
 	if sorter != nil {
 		slices.SortStableFunc(hits, sorter)
 	}
 	return page(hits, q), nil
+}
+
+// parallelScanMin is the number of candidates above which a scan is split
+// across processors.
+const parallelScanMin = 16384
+
+// scan returns the live entries that match, in order. Large scans run on
+// every processor; the matcher and the entries are only read.
+func scan(entries []*entry, match Matcher) []*Resource {
+	workers := min(runtime.GOMAXPROCS(0), len(entries)/parallelScanMin+1)
+	if workers <= 1 {
+		return scanRange(entries, match)
+	}
+	parts := make([][]*Resource, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := len(entries)*w/workers, len(entries)*(w+1)/workers
+		wg.Go(func() { parts[w] = scanRange(entries[lo:hi], match) })
+	}
+	wg.Wait()
+	return slices.Concat(parts...)
+}
+
+// scanRange filters one run of entries.
+func scanRange(entries []*entry, match Matcher) []*Resource {
+	var hits []*Resource
+	for _, e := range entries {
+		if !e.deleted && (match == nil || match(&e.res)) {
+			hits = append(hits, &e.res)
+		}
+	}
+	return hits
 }
 
 // compileQuery compiles the filter and sort order of a query.
