@@ -153,3 +153,29 @@ func TestFoldKeyAgreesWithEqualFold(t *testing.T) {
 		}
 	}
 }
+
+func TestParallelScanKeepsCreationOrder(t *testing.T) {
+	ctx := context.Background()
+	s := NewMemoryStore()
+	n := parallelScanMin*2 + 7
+	for i := range n {
+		r := &Resource{Type: UserType, ID: fmt.Sprintf("%06d", i), Attrs: map[string]any{
+			"userName": fmt.Sprintf("u%d", i), "active": i%3 == 0}}
+		if err := s.Create(ctx, "t", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, _ := ParseFilter(`active eq true`)
+	p, err := s.List(ctx, "t", UserType, Query{Filter: f, StartIndex: 1, Count: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (n + 2) / 3; p.TotalResults != want || len(p.Resources) != want {
+		t.Fatalf("got %d/%d results, want %d", p.TotalResults, len(p.Resources), want)
+	}
+	for i, r := range p.Resources {
+		if r.ID != fmt.Sprintf("%06d", i*3) {
+			t.Fatalf("result %d is %s: order lost", i, r.ID)
+		}
+	}
+}
