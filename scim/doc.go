@@ -5,8 +5,9 @@
 // # Handler
 //
 // [New] returns a [Handler] serving /Users, /Users/{id}, /Groups,
-// /Groups/{id}, /ServiceProviderConfig, /ResourceTypes and /Schemas under
-// [Config.BaseURL]. Every request authenticates with a per-tenant bearer
+// /Groups/{id}, POST /Users/.search and /Groups/.search,
+// /ServiceProviderConfig, /ResourceTypes and /Schemas under
+// [Config.BaseURL]. Bulk operations are not offered. Every request authenticates with a per-tenant bearer
 // token; the [Authenticator] maps the token to a tenant, and every [Store]
 // call carries that tenant, so one tenant can never see or change another's
 // resources. The token is accepted with or without the word "Bearer",

@@ -175,6 +175,8 @@ func (h *Handler) serveResource(w http.ResponseWriter, r *http.Request, tenant s
 		h.list(w, r, tenant, rs)
 	case id == "" && r.Method == http.MethodPost:
 		h.create(w, r, tenant, rs)
+	case id == ".search" && r.Method == http.MethodPost:
+		h.search(w, r, tenant, rs)
 	case id == "" || strings.Contains(id, "/"):
 		h.writeError(w, r, methodNotAllowed(r))
 	case r.Method == http.MethodGet:

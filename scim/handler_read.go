@@ -19,7 +19,12 @@ type listResponse struct {
 
 // list serves GET /Users and GET /Groups with filter, sort and paging.
 func (h *Handler) list(w http.ResponseWriter, r *http.Request, tenant string, rs *resourceSchema) {
-	q, err := h.parseQuery(r.URL.Query(), rs)
+	h.listWith(w, r, tenant, rs, r.URL.Query())
+}
+
+// listWith serves a list from query parameters or a search request.
+func (h *Handler) listWith(w http.ResponseWriter, r *http.Request, tenant string, rs *resourceSchema, params url.Values) {
+	q, err := h.parseQuery(params, rs)
 	if err != nil {
 		h.writeError(w, r, toError(err))
 		return
@@ -29,7 +34,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, tenant string, rs
 		h.writeError(w, r, toError(err))
 		return
 	}
-	proj := h.projection(r.URL.Query(), rs)
+	proj := h.projection(params, rs)
 	out := listResponse{Schemas: []string{ListResponseSchema}, TotalResults: page.TotalResults,
 		StartIndex: q.StartIndex, ItemsPerPage: len(page.Resources), Resources: []map[string]any{}}
 	for _, res := range page.Resources {

@@ -236,3 +236,21 @@ func TestDiscoveryEndpoints(t *testing.T) {
 	e.expectStatus("discovery is read-only", e.do(http.MethodPost, "/Schemas", a, "{}"), http.StatusMethodNotAllowed)
 	e.expectStatus("discovery needs a token", e.do(http.MethodGet, "/ServiceProviderConfig", "", ""), http.StatusUnauthorized)
 }
+
+func TestSearchWithPost(t *testing.T) {
+	e := newEnv(t)
+	a := acmeToken
+	for _, n := range []string{"ann", "bea", "cid"} {
+		e.expectStatus("create "+n, e.do(http.MethodPost, "/Users", a, `{"userName":"`+n+`","title":"T-`+n+`"}`), http.StatusCreated)
+	}
+	e.expect("search", e.do(http.MethodPost, "/Users/.search", a, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+		"filter":"userName ne \"bea\"","sortBy":"userName","sortOrder":"descending","attributes":["title"],"startIndex":1,"count":5}`),
+		http.StatusOK, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":2,"startIndex":1,"itemsPerPage":2,
+		"Resources":[{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"`+testID(3)+`","title":"T-cid"},
+		{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"`+testID(1)+`","title":"T-ann"}]}`)
+	e.expect("search without its schema", e.do(http.MethodPost, "/Users/.search", a, `{"filter":"userName pr"}`),
+		http.StatusBadRequest, errorJSON(400, "invalidSyntax", "schemas must contain "+SearchRequestSchema))
+	e.expect("search with a bad filter", e.do(http.MethodPost, "/Groups/.search", a, `{"schemas":["`+SearchRequestSchema+`"],"filter":"displayName eq"}`),
+		http.StatusBadRequest, errorJSON(400, "invalidFilter", "scim: invalid filter: expected a string, number, true, false or null at offset 14"))
+	e.expectStatus(".search is POST only", e.do(http.MethodGet, "/Users/.search", a, ""), http.StatusNotFound)
+}
