@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -110,5 +111,28 @@ func TestNewValidatesConfig(t *testing.T) {
 	}
 	if _, err := New(ok); err != nil {
 		t.Fatalf("good config refused: %v", err)
+	}
+}
+
+// tripwire fails the test when the handler reads a body it should not.
+type tripwire struct{ t *testing.T }
+
+func (tw tripwire) Read([]byte) (int, error) {
+	tw.t.Error("body read before authentication")
+	return 0, errors.New("tripwire")
+}
+
+func TestBodyIsNotReadBeforeAuthentication(t *testing.T) {
+	e := newEnv(t)
+	for _, auth := range []string{"", "Bearer wrong-token"} {
+		req, _ := http.NewRequest(http.MethodPost, "http://sp.example/scim/v2/Users", tripwire{t})
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusUnauthorized {
+			t.Errorf("auth %q: status %d", auth, rec.Code)
+		}
 	}
 }

@@ -2,6 +2,8 @@ package scim
 
 import (
 	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -86,6 +88,29 @@ func FuzzPatch(f *testing.F) {
 			}
 			if err := target.rs.validate(r.Attrs); err != nil {
 				t.Fatalf("patch succeeded but left an invalid resource: %v", err)
+			}
+		}
+	})
+}
+
+// FuzzCreateUser posts arbitrary bodies through the whole handler: the
+// answer is a 201 or a 4xx SCIM error, never a panic or a 5xx.
+func FuzzCreateUser(f *testing.F) {
+	f.Add([]byte(`{"userName":"a","emails":[{"value":"a@b.c","primary":"True"}],"active":"False"}`))
+	f.Add([]byte(`{"userName":"b","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":"m"}}`))
+	f.Add([]byte(`{"userName":{"x":1},"name":"flat"}`))
+	f.Add([]byte(`{"displayName":"g","members":[{"value":"nope"}]}`))
+	tokens := NewTokenSet()
+	tokens.Add("acme", HashToken(acmeToken))
+	h, err := New(Config{Authenticator: tokens, BaseURL: "http://sp.example/scim/v2"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, path := range []string{"/Users", "/Groups"} {
+			rec := call(h, http.MethodPost, path, acmeToken, string(body))
+			if rec.Code >= 500 || rec.Code != http.StatusCreated && !strings.Contains(rec.Body.String(), ErrorSchema) {
+				t.Fatalf("POST %s %q: %d %s", path, body, rec.Code, rec.Body)
 			}
 		}
 	})

@@ -254,3 +254,17 @@ func TestSearchWithPost(t *testing.T) {
 		http.StatusBadRequest, errorJSON(400, "invalidFilter", "scim: invalid filter: expected a string, number, true, false or null at offset 14"))
 	e.expectStatus(".search is POST only", e.do(http.MethodGet, "/Users/.search", a, ""), http.StatusNotFound)
 }
+
+func TestClientCannotChooseServerOwnedAttributes(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(http.MethodPost, "/Users", acmeToken, `{"userName":"x","id":"chosen-id","meta":{"created":"1999-01-01T00:00:00Z","version":"W/\"99\""},"groups":[{"value":"admins"}]}`)
+	e.expectStatus("create", r, http.StatusCreated, "ETag", `W/"1"`)
+	if field(t, r, "id") != testID(1) || field(t, r, "groups") != nil {
+		t.Errorf("client-chosen values kept: %s", r.body)
+	}
+	if meta := field(t, r, "meta").(map[string]any); meta["created"] != "2026-11-23T10:00:00Z" {
+		t.Errorf("client-chosen meta kept: %v", meta)
+	}
+	e.expectStatus("PUT cannot move the id", e.do(http.MethodPut, "/Users/"+testID(1), acmeToken, `{"userName":"x","id":"other"}`), http.StatusOK)
+	e.expectStatus("still at its id", e.do(http.MethodGet, "/Users/"+testID(1), acmeToken, ""), http.StatusOK)
+}
