@@ -151,6 +151,8 @@ func setAttr(op string, a *Attribute, obj map[string]any, v any) error {
 		return err
 	}
 	switch {
+	case cv == nil && op == "add":
+		return nil // adding nothing (an empty list) changes nothing
 	case cv == nil:
 		delete(obj, a.Name)
 	case a.MultiValued && op == "add":

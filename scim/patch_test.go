@@ -78,6 +78,9 @@ func TestPatchOperations(t *testing.T) {
 		{"a password is never stored", `{"op":"replace","path":"password","value":"hunter2"}`, "password", `null`},
 		{"read-only id in a path-less value is ignored (Okta)", `{"op":"replace","value":{"id":"other","displayName":"D"}}`, "displayName", `"D"`},
 		{"unknown keys in a path-less value are ignored", `{"op":"replace","value":{"urn:example:custom:2.0:User:badge":"7","shoeSize":"9","title":"T"}}`, "title", `"T"`},
+		{"adding an empty list keeps the values", `{"op":"add","path":"emails","value":[]}`, "emails",
+			`[{"value":"bjensen@example.com","type":"work","primary":true},{"value":"babs@home.example.org","type":"home"}]`},
+		{"replacing with an empty list clears the values", `{"op":"replace","path":"emails","value":[]}`, "emails", `null`},
 		{"attribute names ignore case", `{"op":"replace","path":"DISPLAYNAME","value":"Upper"}`, "displayName", `"Upper"`},
 	}
 	for _, c := range cases {
