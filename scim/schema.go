@@ -4,14 +4,18 @@ import "strings"
 
 // Schema URIs used by this package.
 const (
-	UserSchema             = "urn:ietf:params:scim:schemas:core:2.0:User"
-	GroupSchema            = "urn:ietf:params:scim:schemas:core:2.0:Group"
-	EnterpriseUserSchema   = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-	ListResponseSchema     = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-	PatchOpSchema          = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-	ServiceProviderSchema  = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
-	ResourceTypeSchema     = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
-	SchemaSchema           = "urn:ietf:params:scim:schemas:core:2.0:Schema"
+	UserSchema            = "urn:ietf:params:scim:schemas:core:2.0:User"
+	GroupSchema           = "urn:ietf:params:scim:schemas:core:2.0:Group"
+	EnterpriseUserSchema  = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+	ListResponseSchema    = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+	PatchOpSchema         = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	ServiceProviderSchema = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
+	ResourceTypeSchema    = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
+	SchemaSchema          = "urn:ietf:params:scim:schemas:core:2.0:Schema"
+)
+
+// Schema vocabulary (RFC 7643 section 7) and attribute names.
+const (
 	userResourceType       = "User"
 	groupResourceType      = "Group"
 	mutabilityReadOnly     = "readOnly"
@@ -43,7 +47,6 @@ const (
 	valueSubAttr           = "value"
 	primarySubAttr         = "primary"
 	enterpriseManagerAttr  = "manager"
-	defaultMultiSubAttr    = valueSubAttr
 	maxMultiValuedElements = 100000
 )
 
