@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ func benchStore(b *testing.B) (*MemoryStore, []string) {
 			b.Fatal(err)
 		}
 	}
+	runtime.GC() // settle the set-up garbage before timing
 	return s, names
 }
 

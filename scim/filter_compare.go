@@ -97,31 +97,43 @@ func orderMatches(op Op, c int) bool {
 	return false
 }
 
-// stringComparator compares strings, ignoring case unless caseExact.
+// stringComparator compares strings, ignoring case unless exact.
 func stringComparator(op Op, lit string, exact bool) func(any) bool {
-	eq, has, pre, suf := strings.EqualFold, containsFold, hasPrefixFold, hasSuffixFold
-	if lower, ok := asciiLower(lit); ok {
-		has = func(s, _ string) bool { return indexASCIIFold(s, lower) >= 0 }
-	}
-	cmp := func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }
-	if exact {
-		eq = func(a, b string) bool { return a == b }
-		has, pre, suf, cmp = strings.Contains, strings.HasPrefix, strings.HasSuffix, strings.Compare
-	}
-	var test func(string) bool
-	switch op {
-	case OpEq, OpNe: // ne is negated by the caller
-		test = func(s string) bool { return eq(s, lit) }
-	case OpCo:
-		test = func(s string) bool { return has(s, lit) }
-	case OpSw:
-		test = func(s string) bool { return pre(s, lit) }
-	case OpEw:
-		test = func(s string) bool { return suf(s, lit) }
-	default:
-		test = func(s string) bool { return orderMatches(op, cmp(s, lit)) }
-	}
+	test := stringTest(op, lit, exact)
 	return func(v any) bool { s, ok := v.(string); return ok && test(s) }
+}
+
+// stringTest builds the test of one operator on a string; "ne" is
+// negated by the caller.
+func stringTest(op Op, lit string, exact bool) func(string) bool {
+	if exact {
+		switch op {
+		case OpEq, OpNe:
+			return func(s string) bool { return s == lit }
+		case OpCo:
+			return func(s string) bool { return strings.Contains(s, lit) }
+		case OpSw:
+			return func(s string) bool { return strings.HasPrefix(s, lit) }
+		case OpEw:
+			return func(s string) bool { return strings.HasSuffix(s, lit) }
+		}
+		return func(s string) bool { return orderMatches(op, strings.Compare(s, lit)) }
+	}
+	switch op {
+	case OpEq, OpNe:
+		return func(s string) bool { return strings.EqualFold(s, lit) }
+	case OpCo:
+		if lower, ascii := asciiLower(lit); ascii {
+			return func(s string) bool { return indexASCIIFold(s, lower) >= 0 }
+		}
+		return func(s string) bool { return containsFold(s, lit) }
+	case OpSw:
+		return func(s string) bool { return hasPrefixFold(s, lit) }
+	case OpEw:
+		return func(s string) bool { return hasSuffixFold(s, lit) }
+	}
+	lowerLit := strings.ToLower(lit)
+	return func(s string) bool { return orderMatches(op, strings.Compare(strings.ToLower(s), lowerLit)) }
 }
 
 // containsFold is strings.Contains ignoring case.
