@@ -7,6 +7,9 @@ import (
 
 // comparator builds the test "value op literal" for attribute a.
 func comparator(a *Attribute, op Op, lit any) (func(any) bool, error) {
+	if op == OpNe {
+		op = OpEq // the caller negates "ne", so that absent values match it
+	}
 	switch a.Type {
 	case typeBoolean:
 		b, ok := lit.(bool)

@@ -149,6 +149,10 @@ func attrList(s string, rs *resourceSchema) []AttrPath {
 		if err != nil {
 			continue
 		}
+		if p.Name == "" && rs.extension(p.URI) != nil {
+			out = append(out, AttrPath{URI: rs.extension(p.URI).ID}) // a whole extension
+			continue
+		}
 		if ac, _, err := c.resolve(p, nil); err == nil {
 			cp := ac.path()
 			if p.Sub == "" {
@@ -188,6 +192,12 @@ func holder(obj map[string]any, ap AttrPath) map[string]any {
 
 // copyPath copies one attribute (or sub-attribute) from src into dst.
 func copyPath(dst, src map[string]any, ap AttrPath) {
+	if ap.Name == "" {
+		if v, ok := src[ap.URI]; ok {
+			dst[ap.URI] = v
+		}
+		return
+	}
 	from := holder(src, ap)
 	v, ok := from[ap.Name]
 	if !ok {
@@ -221,6 +231,10 @@ func copyPath(dst, src map[string]any, ap AttrPath) {
 // deletePath removes one attribute or sub-attribute from a rendered
 // resource without touching shared stored maps.
 func deletePath(obj map[string]any, ap AttrPath) {
+	if ap.Name == "" {
+		delete(obj, ap.URI)
+		return
+	}
 	from := holder(obj, ap)
 	if from == nil {
 		return

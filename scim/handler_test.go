@@ -268,3 +268,53 @@ func TestClientCannotChooseServerOwnedAttributes(t *testing.T) {
 	e.expectStatus("PUT cannot move the id", e.do(http.MethodPut, "/Users/"+testID(1), acmeToken, `{"userName":"x","id":"other"}`), http.StatusOK)
 	e.expectStatus("still at its id", e.do(http.MethodGet, "/Users/"+testID(1), acmeToken, ""), http.StatusOK)
 }
+
+func TestAttributeProjection(t *testing.T) {
+	e := newEnv(t)
+	e.expectStatus("create", e.do(http.MethodPost, "/Users", acmeToken, `{"userName":"p","title":"T",
+		"name":{"givenName":"G","familyName":"F"},"emails":[{"value":"p@x.y"}],
+		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D","employeeNumber":"7"}}`), http.StatusCreated)
+	id := testID(1)
+	schemas := `["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]`
+	e.expect("attributes with sub-attributes and extensions", e.do(http.MethodGet,
+		"/Users/"+id+"?attributes=NAME.givenName,emails,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department,nosuch", acmeToken, ""),
+		http.StatusOK, `{"schemas":`+schemas+`,"id":"`+id+`","name":{"givenName":"G"},"emails":[{"value":"p@x.y"}],
+		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D"}}`)
+	r := e.do(http.MethodGet, "/Users/"+id+"?excludedAttributes=name.familyName,emails,meta,id,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber", acmeToken, "")
+	e.expect("excludedAttributes", r, http.StatusOK, `{"schemas":`+schemas+`,"id":"`+id+`","userName":"p","title":"T","active":true,
+		"name":{"givenName":"G"},"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D"}}`)
+	e.expect("exclusion did not touch the stored user", e.do(http.MethodGet, "/Users/"+id+"?attributes=name,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", acmeToken, ""),
+		http.StatusOK, `{"schemas":`+schemas+`,"id":"`+id+`","name":{"givenName":"G","familyName":"F"},
+		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D","employeeNumber":"7"}}`)
+}
+
+func TestSortByTimeAndBoolean(t *testing.T) {
+	e := newEnv(t)
+	for i, n := range []string{"first", "second", "third"} {
+		active := "true"
+		if i == 1 {
+			active = "false"
+		}
+		e.expectStatus(n, e.do(http.MethodPost, "/Users", acmeToken, `{"userName":"`+n+`","active":`+active+`}`), http.StatusCreated)
+		e.advance(1e9)
+	}
+	e.expectStatus("untitled", e.do(http.MethodPost, "/Groups", acmeToken, `{"displayName":"g"}`), http.StatusCreated)
+	order := func(query string) string {
+		r := e.do(http.MethodGet, "/Users"+query, acmeToken, "")
+		var out []string
+		for _, res := range field(t, r, "Resources").([]any) {
+			out = append(out, res.(map[string]any)["userName"].(string))
+		}
+		return strings.Join(out, ",")
+	}
+	for query, want := range map[string]string{
+		"?sortBy=meta.created&sortOrder=descending": "third,second,first",
+		"?sortBy=meta.lastModified":                 "first,second,third",
+		"?sortBy=active":                            "second,first,third",
+		"?sortBy=title&sortOrder=descending":        "first,second,third",
+	} {
+		if got := order(query); got != want {
+			t.Errorf("%s: got %s, want %s", query, got, want)
+		}
+	}
+}
