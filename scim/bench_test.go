@@ -49,11 +49,23 @@ func benchList(b *testing.B, filter string, q Query, wantTotal int) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0, n := processCPU(), 0
 	for b.Loop() {
 		p, err := s.List(ctx, "acme", UserType, q)
 		if err != nil || p.TotalResults != wantTotal {
 			b.Fatalf("total %d, want %d (%v)", p.TotalResults, wantTotal, err)
 		}
+		n++
+	}
+	reportCPU(b, cpu0, n)
+}
+
+// reportCPU adds the process CPU time per operation (all goroutines, so a
+// scan split across processors counts every core it used): on a shared
+// machine it is steadier than wall time.
+func reportCPU(b *testing.B, cpu0 time.Duration, n int) {
+	if cpu := processCPU() - cpu0; cpu > 0 && n > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "cpu-ns/op")
 	}
 }
 
@@ -83,7 +95,9 @@ func BenchmarkFloorScan100k(b *testing.B) {
 	_, names := benchStore(b)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0, ops := processCPU(), 0
 	for b.Loop() {
+		ops++
 		n := 0
 		for _, s := range names {
 			if strings.Contains(s, "54321@example") {
@@ -94,6 +108,7 @@ func BenchmarkFloorScan100k(b *testing.B) {
 			b.Fatal(n)
 		}
 	}
+	reportCPU(b, cpu0, ops)
 }
 
 // BenchmarkFloorMapScan100k is the floor for a scan of the same stored
@@ -105,7 +120,9 @@ func BenchmarkFloorMapScan100k(b *testing.B) {
 	entries := s.tenants["acme"][UserType].order
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0, ops := processCPU(), 0
 	for b.Loop() {
+		ops++
 		n := 0
 		for _, e := range entries {
 			if u, _ := e.res.Attrs["userName"].(string); strings.Contains(u, "54321@example") {
@@ -116,6 +133,7 @@ func BenchmarkFloorMapScan100k(b *testing.B) {
 			b.Fatal(n)
 		}
 	}
+	reportCPU(b, cpu0, ops)
 }
 
 const benchPatch = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[

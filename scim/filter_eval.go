@@ -6,7 +6,27 @@ type Matcher func(r *Resource) bool
 
 // matchFn evaluates a node on a resource, or on one element of a
 // multi-valued attribute inside a value path (el is nil at the top level).
-type matchFn func(r *Resource, el map[string]any) bool
+type matchFn func(r *Resource, el elem) bool
+
+// elem is one element of a multi-valued attribute: a map, or the flat view
+// the memory store keeps of it.
+type elem struct {
+	m map[string]any
+	f []attrKV
+}
+
+// get returns one sub-attribute of the element.
+func (e elem) get(name string) any {
+	if e.f == nil {
+		return e.m[name]
+	}
+	for i := range e.f {
+		if e.f[i].name == name {
+			return e.f[i].value
+		}
+	}
+	return nil
+}
 
 // NewMatcher compiles a filter for resources of the given type (UserType or
 // GroupType). Attribute names are resolved ignoring case; comparisons follow
@@ -22,7 +42,7 @@ func NewMatcher(f Filter, resourceType string) (Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(r *Resource) bool { return fn(r, nil) }, nil
+	return func(r *Resource) bool { return fn(r, elem{}) }, nil
 }
 
 // Canonicalize returns a copy of f with every attribute path resolved to the
@@ -72,7 +92,7 @@ func (c *compiler) compile(f Filter, scope []*Attribute, depth int) (Filter, mat
 		if err != nil {
 			return nil, nil, err
 		}
-		return &NotExpr{Filter: cf}, func(r *Resource, el map[string]any) bool { return !fn(r, el) }, nil
+		return &NotExpr{Filter: cf}, func(r *Resource, el elem) bool { return !fn(r, el) }, nil
 	case *ValuePathExpr:
 		return c.compileValuePath(f, scope, depth)
 	case *AttrExpr:
@@ -93,9 +113,9 @@ func (c *compiler) compileLogical(f *LogicalExpr, scope []*Attribute, depth int)
 	}
 	cf := &LogicalExpr{Op: f.Op, Left: lf, Right: rf}
 	if f.Op == Or {
-		return cf, func(res *Resource, el map[string]any) bool { return l(res, el) || r(res, el) }, nil
+		return cf, func(res *Resource, el elem) bool { return l(res, el) || r(res, el) }, nil
 	}
-	return cf, func(res *Resource, el map[string]any) bool { return l(res, el) && r(res, el) }, nil
+	return cf, func(res *Resource, el elem) bool { return l(res, el) && r(res, el) }, nil
 }
 
 // compileValuePath compiles "attr[filter]".
@@ -112,10 +132,18 @@ func (c *compiler) compileValuePath(f *ValuePathExpr, scope []*Attribute, depth 
 	if err != nil {
 		return nil, nil, err
 	}
-	match := func(r *Resource, _ map[string]any) bool {
-		return ac.each(r, nil, func(v any) bool {
-			el, ok := v.(map[string]any)
-			return ok && fn(r, el)
+	match := func(r *Resource, _ elem) bool {
+		if elems, ok := r.flatElems(ac.container, ac.name); ok {
+			for _, f := range elems {
+				if fn(r, elem{f: f}) {
+					return true
+				}
+			}
+			return false
+		}
+		return ac.each(r, elem{}, func(v any) bool {
+			m, ok := v.(map[string]any)
+			return ok && fn(r, elem{m: m})
 		})
 	}
 	return &ValuePathExpr{Path: ac.path(), Filter: inner}, match, nil
@@ -129,7 +157,7 @@ func (c *compiler) compileAttr(f *AttrExpr, scope []*Attribute) (Filter, matchFn
 	}
 	cf := &AttrExpr{Path: ac.path(), Op: f.Op, Value: f.Value}
 	if f.Op == OpPr {
-		return cf, func(r *Resource, el map[string]any) bool { return ac.each(r, el, present) }, nil
+		return cf, func(r *Resource, el elem) bool { return ac.each(r, el, present) }, nil
 	}
 	if f.Value == nil {
 		return c.compileNull(cf, ac)
@@ -142,18 +170,18 @@ func (c *compiler) compileAttr(f *AttrExpr, scope []*Attribute) (Filter, matchFn
 		return cf, fast, nil
 	}
 	if f.Op == OpNe {
-		return cf, func(r *Resource, el map[string]any) bool { return !ac.each(r, el, cmp) }, nil
+		return cf, func(r *Resource, el elem) bool { return !ac.each(r, el, cmp) }, nil
 	}
-	return cf, func(r *Resource, el map[string]any) bool { return ac.each(r, el, cmp) }, nil
+	return cf, func(r *Resource, el elem) bool { return ac.each(r, el, cmp) }, nil
 }
 
 // compileNull compiles "eq null" (absent) and "ne null" (present).
 func (c *compiler) compileNull(cf *AttrExpr, ac *accessor) (Filter, matchFn, error) {
 	switch cf.Op {
 	case OpEq:
-		return cf, func(r *Resource, el map[string]any) bool { return !ac.each(r, el, present) }, nil
+		return cf, func(r *Resource, el elem) bool { return !ac.each(r, el, present) }, nil
 	case OpNe:
-		return cf, func(r *Resource, el map[string]any) bool { return ac.each(r, el, present) }, nil
+		return cf, func(r *Resource, el elem) bool { return ac.each(r, el, present) }, nil
 	}
 	return nil, nil, filterError("operator %s cannot compare with null", cf.Op)
 }
@@ -216,19 +244,19 @@ func (ac *accessor) path() AttrPath { return AttrPath{URI: ac.container, Name: a
 
 // each calls fn with every value of the path and reports whether fn
 // returned true for one of them.
-func (ac *accessor) each(r *Resource, el map[string]any, fn func(any) bool) bool {
+func (ac *accessor) each(r *Resource, el elem, fn func(any) bool) bool {
 	var v any
 	switch {
 	case ac.scoped:
-		v = el[ac.name]
+		v = el.get(ac.name)
 	case ac.container == "" && ac.name == idAttr:
 		return fn(r.ID)
 	case ac.container == "" && ac.name == metaAttr:
 		return fn(metaValue(r, ac.sub))
 	case ac.container == "":
-		v = r.Attrs[ac.name]
+		v = r.attr(ac.name)
 	default:
-		ext, _ := r.Attrs[ac.container].(map[string]any)
+		ext, _ := r.attr(ac.container).(map[string]any)
 		v = ext[ac.name]
 	}
 	if list, ok := v.([]any); ok {
@@ -260,18 +288,18 @@ func (ac *accessor) direct(cmp func(any) bool, negate bool) matchFn {
 	case ac.sub != "":
 		return nil
 	case ac.scoped:
-		return func(_ *Resource, el map[string]any) bool {
-			v := el[name]
+		return func(_ *Resource, el elem) bool {
+			v := el.get(name)
 			if _, multi := v.([]any); multi {
 				return negate != ac.each(nil, el, cmp)
 			}
 			return negate != (v != nil && cmp(v))
 		}
 	case ac.container == "" && name != idAttr && name != metaAttr:
-		return func(r *Resource, _ map[string]any) bool {
-			v := r.Attrs[name]
+		return func(r *Resource, _ elem) bool {
+			v := r.attr(name)
 			if _, multi := v.([]any); multi {
-				return negate != ac.each(r, nil, cmp)
+				return negate != ac.each(r, elem{}, cmp)
 			}
 			return negate != (v != nil && cmp(v))
 		}

@@ -156,6 +156,7 @@ func TestMatcherEvaluatesRFCOperators(t *testing.T) {
 		{`(userName eq "x" or title pr) and active eq true`, false},
 	}
 	r := sampleUser()
+	flat := r.withFlatView()
 	for _, c := range cases {
 		t.Run(c.filter, func(t *testing.T) {
 			f, err := ParseFilter(c.filter)
@@ -168,6 +169,9 @@ func TestMatcherEvaluatesRFCOperators(t *testing.T) {
 			}
 			if got := m(r); got != c.want {
 				t.Errorf("got %v, want %v", got, c.want)
+			}
+			if got := m(&flat); got != c.want {
+				t.Errorf("flat view: got %v, want %v", got, c.want)
 			}
 		})
 	}

@@ -30,6 +30,7 @@ func FuzzParseFilter(f *testing.F) {
 		f.Add(s)
 	}
 	user := sampleUser()
+	flat := user.withFlatView()
 	f.Fuzz(func(t *testing.T, s string) {
 		flt, err := ParseFilter(s)
 		if err != nil {
@@ -43,8 +44,8 @@ func FuzzParseFilter(f *testing.F) {
 			t.Fatalf("round trip changed %q into %q", flt.String(), again.String())
 		}
 		for _, typ := range []string{UserType, GroupType} {
-			if m, err := NewMatcher(flt, typ); err == nil {
-				m(user)
+			if m, err := NewMatcher(flt, typ); err == nil && m(user) != m(&flat) {
+				t.Fatalf("%q: the stored (flat) view answers %v, the map %v", s, m(&flat), m(user))
 			}
 		}
 	})

@@ -88,7 +88,7 @@ func (s *MemoryStore) Create(ctx context.Context, tenant string, r *Resource) er
 	}
 	r.Version = 1
 	c.seq++
-	e := &entry{res: *r.Clone(), seq: c.seq}
+	e := &entry{res: r.withFlatView(), seq: c.seq}
 	c.byID[r.ID] = e
 	c.index(e, true)
 	if key != "" {
@@ -133,7 +133,7 @@ func (s *MemoryStore) Replace(ctx context.Context, tenant string, r *Resource, e
 	}
 	r.Version = expected + 1
 	c.index(e, false)
-	e.res = *r.Clone()
+	e.res = r.withFlatView()
 	c.index(e, true)
 	if oldKey != newKey {
 		delete(c.byUserName, oldKey)
@@ -192,7 +192,7 @@ func (c *collection) removeMember(id string) {
 		})
 		setList(r.Attrs, membersAttr, members)
 		r.Version++
-		e.res = *r
+		e.res = r.withFlatView()
 	}
 }
 

@@ -15,7 +15,7 @@ func (p *patcher) applyFiltered(op string, t *target, obj map[string]any, v any)
 	hit := false
 	for i, el := range list {
 		m, ok := el.(map[string]any)
-		if !ok || !t.match(p.res, m) {
+		if !ok || !t.match(p.res, elem{m: m}) {
 			continue
 		}
 		hit = true
@@ -63,7 +63,7 @@ func removeMatching(r *Resource, t *target, list []any) []any {
 	kept := list[:0:0]
 	for _, el := range list {
 		m, ok := el.(map[string]any)
-		if !ok || !t.match(r, m) {
+		if !ok || !t.match(r, elem{m: m}) {
 			kept = append(kept, el)
 			continue
 		}

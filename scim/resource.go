@@ -27,12 +27,87 @@ type Resource struct {
 	LastModified time.Time
 	Version      int64 // incremented by the store on every write
 	Attrs        map[string]any
+
+	// flat, when set, lists the top-level members of Attrs in one slice;
+	// the memory store keeps it so that scans read contiguous memory
+	// instead of a hash map per resource. It is never set on a Resource a
+	// caller can modify.
+	flat []attrKV
+}
+
+// attrKV is one attribute in a flat view; elems flattens the elements of a
+// multi-valued complex attribute.
+type attrKV struct {
+	name  string
+	value any
+	elems [][]attrKV
+}
+
+// attr returns the top-level attribute name, through the flat view when
+// there is one.
+func (r *Resource) attr(name string) any {
+	if r.flat == nil {
+		return r.Attrs[name]
+	}
+	for i := range r.flat {
+		if r.flat[i].name == name {
+			return r.flat[i].value
+		}
+	}
+	return nil
+}
+
+// withFlatView returns a private deep copy of r that carries a flat view.
+func (r *Resource) withFlatView() Resource {
+	c := r.Clone()
+	c.flat = make([]attrKV, 0, len(c.Attrs))
+	for k, v := range c.Attrs {
+		kv := attrKV{name: k, value: v}
+		if list, ok := v.([]any); ok {
+			kv.elems = flattenElements(list)
+		}
+		c.flat = append(c.flat, kv)
+	}
+	return *c
+}
+
+// flattenElements builds the flat view of a list of objects; it returns
+// nil when an element is not an object.
+func flattenElements(list []any) [][]attrKV {
+	out := make([][]attrKV, 0, len(list))
+	for _, el := range list {
+		m, ok := el.(map[string]any)
+		if !ok {
+			return nil
+		}
+		f := make([]attrKV, 0, len(m))
+		for k, v := range m {
+			f = append(f, attrKV{name: k, value: v})
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// flatElems returns the flat elements of a top-level multi-valued
+// attribute when the flat view has them.
+func (r *Resource) flatElems(container, name string) ([][]attrKV, bool) {
+	if r.flat == nil || container != "" {
+		return nil, false
+	}
+	for i := range r.flat {
+		if r.flat[i].name == name {
+			return r.flat[i].elems, r.flat[i].elems != nil
+		}
+	}
+	return nil, true // absent: no elements
 }
 
 // Clone returns a deep copy of r.
 func (r *Resource) Clone() *Resource {
 	c := *r
 	c.Attrs = cloneValue(r.Attrs).(map[string]any)
+	c.flat = nil // a copy may be changed: it must not keep a stale view
 	return &c
 }
 

@@ -97,7 +97,7 @@ func NewSorter(p AttrPath, resourceType string, order SortOrder) (func(a, b *Res
 // sortValue picks the value a resource sorts by.
 func sortValue(ac *accessor, r *Resource) (any, bool) {
 	var first any
-	ac.each(r, nil, func(v any) bool {
+	ac.each(r, elem{}, func(v any) bool {
 		if first == nil {
 			first = v
 		}
