@@ -1,6 +1,8 @@
 package scim_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -57,4 +59,25 @@ func ExampleParseFilter() {
 	// Output:
 	// and userName eq bjensen
 	// emails (type eq "work" and value co "@example.com")
+}
+
+// On a user's first SSO login, the host looks for the user the identity
+// provider provisioned earlier, by the login's email.
+func ExampleFindUser() {
+	ctx := context.Background()
+	store := scim.NewMemoryStore()
+	pending := &scim.Resource{Type: scim.UserType, ID: "u-1", Attrs: map[string]any{
+		"userName": "jdoe", "active": true,
+		"emails": []any{map[string]any{"value": "John.Doe@acme.example", "primary": true}},
+	}}
+	if err := store.Create(ctx, "acme", pending); err != nil {
+		panic(err)
+	}
+	u, err := scim.FindUser(ctx, store, "acme", "john.doe@ACME.example")
+	fmt.Println(u.ID, u.UserName(), u.Active(), err)
+	_, err = scim.FindUser(ctx, store, "globex", "john.doe@acme.example")
+	fmt.Println(errors.Is(err, scim.ErrNotFound))
+	// Output:
+	// u-1 jdoe true <nil>
+	// true
 }

@@ -9,9 +9,12 @@ import (
 )
 
 // MemoryStore is the embedded in-memory [Store]. It is safe for concurrent
-// use; User lookups by userName and lookups by id use an index, other filters
-// scan the tenant's resources of one type. Stored resources are copied on
-// the way in and out, so callers never share memory with the store.
+// use. Filters requiring equality on id, userName, externalId, an email or
+// a group's displayName are answered from indexes; other filters scan the
+// tenant's resources of one type, reading a flat copy of each resource
+// that the store keeps beside it (about twice the memory, for scans that
+// touch contiguous memory). Stored resources are copied on the way in and
+// out, so callers never share memory with the store.
 type MemoryStore struct {
 	mu      sync.RWMutex
 	tenants map[string]map[string]*collection // tenant -> type -> resources
