@@ -42,6 +42,18 @@ func TestTenantIsolation(t *testing.T) {
 	e.expect("a group cannot take another tenant's user as member", e.do(http.MethodPost, "/Groups", globex,
 		`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Spies","members":[{"value":"`+uid+`"}]}`),
 		http.StatusBadRequest, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"invalidValue","detail":"member \"`+uid+`\" does not exist"}`)
+	e.expectStatus("globex group", e.do(http.MethodPost, "/Groups", globex, `{"displayName":"Own"}`), http.StatusCreated)
+	ownGroup := testID(3) // the refused group never got an id
+	for name, op := range map[string]string{
+		"PATCH add of a foreign member":       `{"op":"add","path":"members","value":[{"value":"` + uid + `"}]}`,
+		"PATCH replace with foreign member":   `{"op":"replace","path":"members","value":[{"value":"` + uid + `"}]}`,
+		"path-less PATCH with foreign member": `{"op":"add","value":{"members":[{"value":"` + uid + `"}]}}`,
+	} {
+		e.expect(name, e.do(http.MethodPatch, "/Groups/"+ownGroup, globex, ops(op)), http.StatusBadRequest,
+			`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"invalidValue","detail":"member \"`+uid+`\" does not exist"}`)
+	}
+	e.expect("PUT with a foreign member", e.do(http.MethodPut, "/Groups/"+ownGroup, globex, `{"displayName":"Own","members":[{"value":"`+uid+`"}]}`),
+		http.StatusBadRequest, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"invalidValue","detail":"member \"`+uid+`\" does not exist"}`)
 	e.expectStatus("userName is unique per tenant only", e.do(http.MethodPost, "/Users", globex,
 		`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"shared@example.com"}`), http.StatusCreated)
 
