@@ -19,7 +19,27 @@ type listResponse struct {
 
 // list serves GET /Users and GET /Groups with filter, sort and paging.
 func (h *Handler) list(w http.ResponseWriter, r *http.Request, tenant string, rs *resourceSchema) {
-	h.listWith(w, r, tenant, rs, r.URL.Query())
+	h.listWith(w, r, tenant, rs, queryParams(r))
+}
+
+// listParams are the query parameters of lists and projections.
+var listParams = []string{"filter", "sortBy", "sortOrder", "startIndex", "count", "attributes", "excludedAttributes"}
+
+// queryParams returns the request's query with the SCIM parameter names in
+// their RFC spelling whatever case the client used ("StartIndex" works).
+func queryParams(r *http.Request) url.Values {
+	in := r.URL.Query()
+	out := make(url.Values, len(in))
+	for k, v := range in {
+		for _, p := range listParams {
+			if strings.EqualFold(k, p) {
+				k = p
+				break
+			}
+		}
+		out[k] = append(out[k], v...)
+	}
+	return out
 }
 
 // listWith serves a list from query parameters or a search request.
@@ -104,7 +124,7 @@ func intParam(v url.Values, name string, def int) (int, error) {
 // writeResource writes one resource with its ETag.
 func (h *Handler) writeResource(w http.ResponseWriter, r *http.Request, status int, rs *resourceSchema, res *Resource) {
 	w.Header().Set("ETag", res.ETag())
-	h.writeJSON(w, status, h.projection(r.URL.Query(), rs).apply(h.render(rs, res)))
+	h.writeJSON(w, status, h.projection(queryParams(r), rs).apply(h.render(rs, res)))
 }
 
 // render builds the JSON representation of a resource.

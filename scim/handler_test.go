@@ -114,6 +114,7 @@ func TestListSortAndPagination(t *testing.T) {
 		{"", "carol,alice"},
 		{"?count=10", "carol,alice,Dave"},
 		{"?startIndex=3&count=2", "Dave,bob"},
+		{"?StartIndex=3&Count=1", "Dave"},
 		{"?startIndex=0&count=1", "carol"},
 		{"?startIndex=9", ""},
 		{"?count=-1", ""},

@@ -170,7 +170,7 @@ func (h *Handler) patch(w http.ResponseWriter, r *http.Request, tenant string, r
 		return
 	}
 	h.notifyUpdate(r, tenant, rs, old, next)
-	if rs.name == GroupType && r.URL.Query().Get("attributes") == "" {
+	if rs.name == GroupType && queryParams(r).Get("attributes") == "" {
 		w.Header().Set("ETag", next.ETag())
 		w.WriteHeader(http.StatusNoContent)
 		return

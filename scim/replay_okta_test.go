@@ -27,6 +27,10 @@ func TestOktaProvisioningSequence(t *testing.T) {
 		http.StatusOK, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
 		"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}`)
 
+	e.expect("connector probe without a filter", e.do(http.MethodGet, "/Users?startIndex=1&count=1", auth, ""),
+		http.StatusOK, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+		"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}`)
+
 	e.expect("existence check", e.do(http.MethodGet, "/Users"+q(`userName eq "test.user@okta.local"`, "&startIndex=1&count=100"), auth, ""),
 		http.StatusOK, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
 		"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}`)
