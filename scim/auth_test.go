@@ -136,3 +136,21 @@ func TestBodyIsNotReadBeforeAuthentication(t *testing.T) {
 		}
 	}
 }
+
+// brokenAuth is an Authenticator whose backing store is down.
+type brokenAuth struct{}
+
+func (brokenAuth) Authenticate(context.Context, string) (string, error) {
+	return "", errors.New("token database unreachable")
+}
+
+func TestAuthenticatorFailureIsNotAnAuthError(t *testing.T) {
+	h, err := New(Config{Authenticator: brokenAuth{}, BaseURL: "http://sp.example/scim/v2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := call(h, http.MethodGet, "/Users", "Bearer x", "")
+	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "unreachable") {
+		t.Fatalf("got %d %s, want a 500 that hides the cause", rec.Code, rec.Body)
+	}
+}

@@ -139,7 +139,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tenant, err := h.cfg.Authenticator.Authenticate(r.Context(), token)
-	if err != nil || tenant == "" {
+	switch {
+	case err != nil && !errors.Is(err, ErrUnauthorized):
+		// A broken token store is not a bad token: answer 500 so the
+		// client retries instead of flagging the credentials.
+		h.writeError(w, r, &Error{Status: http.StatusInternalServerError, Detail: "internal error", Err: err})
+		return
+	case err != nil || tenant == "":
 		h.writeError(w, r, toError(ErrUnauthorized))
 		return
 	}
