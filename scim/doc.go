@@ -39,6 +39,17 @@
 // path-less values keyed by paths, members added and removed in bulk, and
 // Okta's path-less replace of active.
 //
+// # Limits
+//
+// Bodies are read only after the token is accepted and are capped by
+// [Config.MaxBodyBytes] (413 beyond it); a PATCH holds at most
+// [MaxPatchOperations] operations; filters and paths are at most
+// [MaxFilterLength] bytes and nest at most 32 deep; pages are capped by
+// [Config.MaxPageSize]. Malformed input gets a SCIM error response
+// (invalidSyntax, invalidFilter, invalidPath, invalidValue, mutability,
+// noTarget), never a panic: the filter parser, the PATCH parser and the
+// create path are fuzzed.
+//
 // # Store
 //
 // [MemoryStore] is the embedded store, safe for concurrent use, with an
