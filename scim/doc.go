@@ -52,8 +52,10 @@
 //
 // # Store
 //
-// [MemoryStore] is the embedded store, safe for concurrent use, with an
-// index on userName and id. Errors wrap [ErrNotFound], [ErrUniqueness]
+// [MemoryStore] is the embedded store, safe for concurrent use, with
+// indexes for the lookups provisioning clients make (id, userName,
+// externalId, emails, group displayName). userName uniqueness ignores case
+// the way [strings.EqualFold] does. Errors wrap [ErrNotFound], [ErrUniqueness]
 // (sent as 409 with scimType "uniqueness") and [ErrVersionMismatch]
 // (412 for a stale If-Match; PATCH without If-Match retries).
 package scim

@@ -10,9 +10,9 @@ import (
 // Resource types served by the handler.
 const (
 	// UserType is the resource type of /Users.
-	UserType = userResourceType
+	UserType = "User"
 	// GroupType is the resource type of /Groups.
-	GroupType = groupResourceType
+	GroupType = "Group"
 )
 
 // Resource is one stored SCIM resource of one tenant. Attrs holds the

@@ -16,8 +16,8 @@ const (
 
 // Schema vocabulary (RFC 7643 section 7) and attribute names.
 const (
-	userResourceType       = "User"
-	groupResourceType      = "Group"
+	userResourceType       = UserType
+	groupResourceType      = GroupType
 	mutabilityReadOnly     = "readOnly"
 	mutabilityReadWrite    = "readWrite"
 	mutabilityImmutable    = "immutable"
