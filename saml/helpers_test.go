@@ -2,6 +2,8 @@ package saml_test
 
 import (
 	"bytes"
+	"encoding/base64"
+	"io"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
@@ -163,3 +165,5 @@ func replaceBytes(t testing.TB, b []byte, old, new string) []byte {
 	}
 	return bytes.Replace(b, []byte(old), []byte(new), 1)
 }
+
+func base64Encoder(w io.Writer) io.WriteCloser { return base64.NewEncoder(base64.StdEncoding, w) }
