@@ -2,12 +2,12 @@ package saml_test
 
 import (
 	"bytes"
-	"encoding/base64"
-	"io"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"

@@ -99,20 +99,32 @@ func NewSAMLIdP(user SAMLUser) *SAMLIdP {
 	return idp
 }
 
-// NewUnstartedSAMLIdP returns a SAMLIdP with a fresh key that is not yet
-// listening; call Start.
+// NewUnstartedSAMLIdP returns a SAMLIdP that is not yet listening; call
+// Start. Set Key and Certificate before Start to use your own; otherwise a
+// fresh key is generated when first needed.
 func NewUnstartedSAMLIdP(user SAMLUser) *SAMLIdP {
-	key, cert, err := NewSAMLKeyPair("ssotest SAML IdP")
-	if err != nil {
-		panic("ssotest: " + err.Error())
-	}
-	idp := &SAMLIdP{Key: key, Certificate: cert, User: user}
+	idp := &SAMLIdP{User: user}
 	idp.server = httptest.NewUnstartedServer(idp.handler())
 	return idp
 }
 
+// ensureKey generates the signing key on first use unless one was set.
+func (idp *SAMLIdP) ensureKey() {
+	idp.mu.Lock()
+	defer idp.mu.Unlock()
+	if idp.Key != nil && idp.Certificate != nil {
+		return
+	}
+	key, cert, err := NewSAMLKeyPair("ssotest SAML IdP")
+	if err != nil {
+		panic("ssotest: " + err.Error())
+	}
+	idp.Key, idp.Certificate = key, cert
+}
+
 // Start starts listening and sets URL and, if empty, EntityID.
 func (idp *SAMLIdP) Start() {
+	idp.ensureKey()
 	idp.server.Start()
 	idp.URL = idp.server.URL
 	if idp.EntityID == "" {
@@ -210,6 +222,7 @@ func (idp *SAMLIdP) answer(w http.ResponseWriter, inResponseTo, relayState strin
 // Metadata returns the IdP's metadata: entity ID, SSO endpoints for both
 // bindings and the signing certificates.
 func (idp *SAMLIdP) Metadata() []byte {
+	idp.ensureKey()
 	doc := etree.NewDocument()
 	ed := doc.CreateElement("md:EntityDescriptor")
 	ed.CreateAttr("xmlns:md", "urn:oasis:names:tc:SAML:2.0:metadata")

@@ -19,6 +19,7 @@ const (
 // (empty for IdP-initiated), applying the IdP's knobs. It is what the IdP
 // posts to the ACS, before base64.
 func (idp *SAMLIdP) Response(inResponseTo string) ([]byte, error) {
+	idp.ensureKey()
 	now := time.Now
 	if idp.Now != nil {
 		now = idp.Now
