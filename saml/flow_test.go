@@ -16,7 +16,7 @@ import (
 	"github.com/ssokit/ssokit/saml"
 )
 
-var formField = regexp.MustCompile(`name="(\w+)" value="([^"]*)"`)
+var formField = regexp.MustCompile(`name="(\w+)"\s+value="([^"]*)"`)
 
 // postedForm reads the hidden fields of an auto-submitting form.
 func postedForm(t *testing.T, body string) url.Values {
