@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -112,6 +113,17 @@ func crewjamLogin(t *testing.T, encrypted bool) {
 	raw, _ := base64.StdEncoding.DecodeString(form.Get("SAMLResponse"))
 	if got := strings.Contains(string(raw), "EncryptedAssertion"); got != encrypted {
 		t.Fatalf("response has EncryptedAssertion = %v, want %v", got, encrypted)
+	}
+	if encrypted {
+		plain := cfg
+		plain.DecryptionKey, plain.DecryptionCert = nil, nil
+		noKey, err := saml.New(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := noKey.VerifyResponse(context.Background(), form.Get("SAMLResponse"), []string{req.ID}); !errors.Is(err, saml.ErrDecrypt) {
+			t.Fatalf("without DecryptionKey: err = %v, want ErrDecrypt", err)
+		}
 	}
 	a, err := sp.VerifyResponse(context.Background(), form.Get("SAMLResponse"), []string{req.ID})
 	if err != nil {
