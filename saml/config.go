@@ -66,6 +66,13 @@ type Config struct {
 	// we issued.
 	InsecureAllowIdPInitiated bool
 
+	// InsecureAllowSHA1 accepts signatures whose SignatureMethod or
+	// DigestMethod uses SHA-1 (still the default of some older IdPs, ADFS
+	// and crewjam/saml among them). SHA-1 collisions are practical; enable
+	// this only for an IdP that cannot be switched to SHA-256, and never
+	// for all connections at once.
+	InsecureAllowSHA1 bool
+
 	// ReplayCache remembers accepted assertion IDs until they expire. Nil
 	// means an in-memory cache private to this ServiceProvider; use a
 	// shared one when several instances serve the same ACS URL.

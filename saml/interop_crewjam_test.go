@@ -51,11 +51,14 @@ func (fixedSession) GetSession(http.ResponseWriter, *http.Request, *crewjam.IdpA
 func TestInteropCrewjamIdP(t *testing.T) {
 	for _, encrypted := range []bool{false, true} {
 		name := map[bool]string{false: "signed assertion", true: "encrypted assertion"}[encrypted]
-		t.Run(name, func(t *testing.T) { crewjamLogin(t, encrypted) })
+		t.Run(name, func(t *testing.T) { crewjamLogin(t, encrypted, dsig.RSASHA256SignatureMethod) })
 	}
+	t.Run("SHA-1 signature is rejected unless allowed", func(t *testing.T) {
+		crewjamLogin(t, false, dsig.RSASHA1SignatureMethod)
+	})
 }
 
-func crewjamLogin(t *testing.T, encrypted bool) {
+func crewjamLogin(t *testing.T, encrypted bool, sigMethod string) {
 	key, cert, err := ssotest.NewSAMLKeyPair("crewjam IdP")
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +70,7 @@ func crewjamLogin(t *testing.T, encrypted bool) {
 	ssoURL, _ := url.Parse(srv.URL + "/sso")
 	idp := &crewjam.IdentityProvider{Key: key, Certificate: cert, Logger: logger.DefaultLogger,
 		MetadataURL: *mdURL, SSOURL: *ssoURL,
-		SessionProvider: fixedSession{}, SignatureMethod: dsig.RSASHA256SignatureMethod}
+		SessionProvider: fixedSession{}, SignatureMethod: sigMethod}
 	mux.Handle("/", idp.Handler())
 
 	md, err := saml.FetchIdPMetadata(context.Background(), srv.Client(), srv.URL+"/metadata")
@@ -123,6 +126,16 @@ func crewjamLogin(t *testing.T, encrypted bool) {
 		}
 		if _, err := noKey.VerifyResponse(context.Background(), form.Get("SAMLResponse"), []string{req.ID}); !errors.Is(err, saml.ErrDecrypt) {
 			t.Fatalf("without DecryptionKey: err = %v, want ErrDecrypt", err)
+		}
+	}
+	if sigMethod == dsig.RSASHA1SignatureMethod {
+		_, err := sp.VerifyResponse(context.Background(), form.Get("SAMLResponse"), []string{req.ID})
+		if !errors.Is(err, saml.ErrSignature) || !strings.Contains(err.Error(), "SHA-1") {
+			t.Fatalf("SHA-1: err = %v, want ErrSignature", err)
+		}
+		cfg.InsecureAllowSHA1 = true
+		if sp, err = saml.New(cfg); err != nil {
+			t.Fatal(err)
 		}
 	}
 	a, err := sp.VerifyResponse(context.Background(), form.Get("SAMLResponse"), []string{req.ID})

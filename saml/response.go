@@ -91,6 +91,9 @@ func (v *verification) verifySigned(el *etree.Element, name string, required boo
 	if el.SelectAttrValue("ID", "") == "" {
 		return nil, false, malformed(name+" has no ID", nil)
 	}
+	if err := v.checkAlgorithms(sigs[0], name); err != nil {
+		return nil, false, err
+	}
 	verified, err := v.validationContext().Validate(el)
 	if err != nil {
 		return nil, false, &SignatureError{Element: name, Reason: "invalid or untrusted", Err: err}
@@ -99,6 +102,23 @@ func (v *verification) verifySigned(el *etree.Element, name string, required boo
 		return nil, false, &SignatureError{Element: name, Reason: "does not cover the element"}
 	}
 	return verified, true, nil
+}
+
+// checkAlgorithms refuses SHA-1 signature and digest methods unless
+// Config.InsecureAllowSHA1 is set. Every SignatureMethod and DigestMethod in
+// the signature is checked, so a repeated element cannot hide one.
+func (v *verification) checkAlgorithms(sig *etree.Element, name string) error {
+	if v.sp.cfg.InsecureAllowSHA1 {
+		return nil
+	}
+	for _, tag := range []string{"SignatureMethod", "DigestMethod"} {
+		for _, m := range sig.FindElements(".//" + tag) {
+			if strings.HasSuffix(strings.ToLower(m.SelectAttrValue("Algorithm", "")), "sha1") {
+				return &SignatureError{Element: name, Reason: "uses SHA-1 (" + tag + ")"}
+			}
+		}
+	}
+	return nil
 }
 
 func (v *verification) validationContext() *dsig.ValidationContext {

@@ -73,6 +73,12 @@ func securityCases(t *testing.T) []securityCase {
 			return e.response(t), []string{requestID}
 		}, want: saml.ErrSignature},
 		{name: "trusted certificate in KeyInfo over another key's signature is rejected", build: trustedCertOtherKey, want: saml.ErrSignature},
+		{name: "SHA-1 signature is rejected", build: knob(func(i *ssotest.SAMLIdP) {
+			i.SignatureMethod = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+		}), want: saml.ErrSignature},
+		{name: "SHA-1 signature is accepted when explicitly allowed", build: knob(func(i *ssotest.SAMLIdP) {
+			i.SignatureMethod = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+		}), cfg: func(c *saml.Config) { c.InsecureAllowSHA1 = true }},
 		{name: "tampered signed assertion is rejected", build: signedThen(ssotest.SignAssertionOnly, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, "ada@customer.example", evilNameID)
 		}), want: saml.ErrSignature},

@@ -76,6 +76,9 @@ type SAMLIdP struct {
 	Lifetime time.Duration
 	// Signing selects what is signed.
 	Signing SAMLSigning
+	// SignatureMethod is the XML-DSig algorithm URI; empty means
+	// RSA-SHA256. Set RSA-SHA1 to play an outdated IdP.
+	SignatureMethod string
 
 	// Hostile knobs: when non-empty they replace the correct value.
 	Audience, Issuer, Destination, Recipient, InResponseTo string

@@ -54,11 +54,15 @@ func CertificatePEM(c *x509.Certificate) string {
 // declarations, placed right after its Issuer. The signature's KeyInfo
 // carries cert. Tests use it to sign hand-made documents.
 func SignSAMLElement(el *etree.Element, key *rsa.PrivateKey, cert *x509.Certificate) error {
+	return signSAMLElement(el, key, cert, dsig.RSASHA256SignatureMethod)
+}
+
+func signSAMLElement(el *etree.Element, key *rsa.PrivateKey, cert *x509.Certificate, method string) error {
 	ctx, err := dsig.NewSigningContext(key, [][]byte{cert.Raw})
 	if err != nil {
 		return err
 	}
-	if err := ctx.SetSignatureMethod(dsig.RSASHA256SignatureMethod); err != nil {
+	if err := ctx.SetSignatureMethod(method); err != nil {
 		return err
 	}
 	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")

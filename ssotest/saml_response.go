@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+	dsig "github.com/russellhaering/goxmldsig"
 )
 
 const (
@@ -145,7 +146,7 @@ func (idp *SAMLIdP) attributes(a *etree.Element) {
 // sign adds an enveloped RSA-SHA256 signature to el, right after its
 // Issuer as the SAML schema requires.
 func (idp *SAMLIdP) sign(el *etree.Element) error {
-	return SignSAMLElement(el, idp.Key, idp.Certificate)
+	return signSAMLElement(el, idp.Key, idp.Certificate, samlOr(idp.SignatureMethod, dsig.RSASHA256SignatureMethod))
 }
 
 func newSAMLID() string {
