@@ -220,7 +220,7 @@ func duplicateSignature(t *testing.T, b []byte) []byte {
 }
 
 func TestSecurityRules(t *testing.T) {
-	for _, tt := range securityCases(t) {
+	for _, tt := range append(securityCases(t), encryptionCases(t)...) {
 		t.Run(tt.name, func(t *testing.T) {
 			var mods []func(*saml.Config)
 			if tt.cfg != nil {
@@ -246,6 +246,16 @@ func TestSecurityRules(t *testing.T) {
 				t.Fatalf("returned an assertion with an error: %+v", a)
 			}
 		})
+	}
+}
+
+func TestSecondSignatureIsNamed(t *testing.T) {
+	e := newEnv(t)
+	e.idp.Signing = ssotest.SignResponseOnly
+	_, err := e.sp.VerifyResponseXML(context.Background(), duplicateSignature(t, e.response(t)), []string{requestID})
+	var se *saml.SignatureError
+	if !errors.As(err, &se) || se.Element != "Response" || se.Reason != "appears more than once" {
+		t.Fatalf("err = %v, want a SignatureError naming the repeated signature", err)
 	}
 }
 

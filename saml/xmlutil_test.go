@@ -73,3 +73,13 @@ func FuzzParseStricterThanRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+func TestTextJoinsAroundComments(t *testing.T) {
+	doc, err := parseXML([]byte(`<a>user@evil.com<!---->.example.com<![CDATA[!]]></a>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := text(doc.Root()); got != "user@evil.com.example.com!" {
+		t.Fatalf("text = %q", got)
+	}
+}
