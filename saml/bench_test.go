@@ -23,11 +23,13 @@ type noReplay struct{}
 
 func (noReplay) Seen(context.Context, string, time.Time) (bool, error) { return false, nil }
 
-// benchDoc is a signed response with 20 group values (about 4 KB), as
+// benchDoc is a signed response with 20 group values (about 5 KB), as
 // Okta or Entra ID would send it (only the assertion signed).
 func benchDoc(b *testing.B) (*env, []byte) {
 	e := fuzzEnv(b)
 	e.idp.Signing = ssotest.SignAssertionOnly
+	e.idp.User.Attributes = e.idp.User.Attributes[3:] // only the 20 group object IDs
+	e.idp.User.Attributes[0].Name = "groups"
 	cfg := e.cfg
 	cfg.ReplayCache, cfg.InsecureAllowIdPInitiated = noReplay{}, false
 	sp, err := saml.New(cfg)

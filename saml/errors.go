@@ -61,6 +61,7 @@ type MalformedError struct {
 	Err    error  // underlying parser error, if any
 }
 
+// Error describes the failure; the text is safe to show.
 func (e *MalformedError) Error() string { return "saml: malformed response: " + e.Reason }
 
 // Unwrap returns the underlying parser error.
@@ -76,6 +77,7 @@ type SignatureError struct {
 	Err     error  // cause from goxmldsig, if any
 }
 
+// Error describes the failure; the text is safe to show.
 func (e *SignatureError) Error() string {
 	return fmt.Sprintf("saml: %s signature %s", e.Element, e.Reason)
 }
@@ -93,6 +95,7 @@ type IssuerError struct {
 	Want    string
 }
 
+// Error describes the failure; the text is safe to show.
 func (e *IssuerError) Error() string {
 	return fmt.Sprintf("saml: %s issuer is %q, want %q", e.Element, e.Got, e.Want)
 }
@@ -103,6 +106,7 @@ func (e *IssuerError) Is(target error) bool { return target == ErrIssuer }
 // DestinationError reports an unexpected response Destination.
 type DestinationError struct{ Got, Want string }
 
+// Error describes the failure; the text is safe to show.
 func (e *DestinationError) Error() string {
 	return fmt.Sprintf("saml: response destination is %q, want %q", e.Got, e.Want)
 }
@@ -113,6 +117,7 @@ func (e *DestinationError) Is(target error) bool { return target == ErrDestinati
 // RecipientError reports an unexpected SubjectConfirmationData Recipient.
 type RecipientError struct{ Got, Want string }
 
+// Error describes the failure; the text is safe to show.
 func (e *RecipientError) Error() string {
 	return fmt.Sprintf("saml: subject confirmation recipient is %q, want %q", e.Got, e.Want)
 }
@@ -126,6 +131,7 @@ type AudienceError struct {
 	Want string   // our entity ID
 }
 
+// Error describes the failure; the text is safe to show.
 func (e *AudienceError) Error() string {
 	return fmt.Sprintf("saml: audience is [%s], want %q", strings.Join(e.Got, ", "), e.Want)
 }
@@ -141,6 +147,7 @@ type TimeError struct {
 	Skew  time.Duration
 }
 
+// Error describes the failure; the text is safe to show.
 func (e *TimeError) Error() string {
 	if e.Now.Before(e.Bound) {
 		return fmt.Sprintf("saml: assertion not valid before %s (%s; now %s, skew %s)",
@@ -165,6 +172,7 @@ type InResponseToError struct {
 	Got string
 }
 
+// Error describes the failure; the text is safe to show.
 func (e *InResponseToError) Error() string {
 	if e.Got == "" {
 		return "saml: unsolicited response (no InResponseTo) and IdP-initiated login is disabled"
@@ -184,6 +192,7 @@ func (e *InResponseToError) Is(target error) bool {
 // ReplayError reports an assertion ID seen before.
 type ReplayError struct{ ID string }
 
+// Error describes the failure; the text is safe to show.
 func (e *ReplayError) Error() string { return fmt.Sprintf("saml: assertion %q was already used", e.ID) }
 
 // Is reports whether target is ErrReplay.
@@ -198,6 +207,7 @@ type StatusError struct {
 	Message string
 }
 
+// Error describes the failure; the text is safe to show.
 func (e *StatusError) Error() string {
 	s := "saml: IdP returned status " + shortStatus(e.Code)
 	if e.SubCode != "" {
@@ -219,6 +229,7 @@ func shortStatus(code string) string {
 // DuplicateAttributeError names an attribute that appears more than once.
 type DuplicateAttributeError struct{ Name string }
 
+// Error describes the failure; the text is safe to show.
 func (e *DuplicateAttributeError) Error() string {
 	return fmt.Sprintf("saml: attribute %q appears more than once", e.Name)
 }
@@ -232,6 +243,7 @@ type SizeError struct {
 	Limit int
 }
 
+// Error describes the failure; the text is safe to show.
 func (e *SizeError) Error() string {
 	return fmt.Sprintf("saml: %s larger than %d bytes", e.What, e.Limit)
 }
