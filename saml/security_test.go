@@ -180,8 +180,34 @@ func securityCases(t *testing.T) []securityCase {
 		{name: "response in a foreign namespace is rejected", build: signedThen(ssotest.SignResponseAndAssertion, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, `xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"`, `xmlns:samlp="urn:oasis:names:tc:SAML:1.0:protocol"`)
 		}), want: saml.ErrMalformed},
+		{name: "assertion with another prefix (Okta's saml2:) is accepted", build: knob(func(i *ssotest.SAMLIdP) {
+			i.BeforeSign = func(a *etree.Element) { renamePrefix(a, "saml", "saml2") }
+		})},
+		{name: "assertion in the default namespace is accepted", build: knob(func(i *ssotest.SAMLIdP) {
+			i.BeforeSign = func(a *etree.Element) { renamePrefix(a, "saml", "") }
+		})},
 		{name: "oversized response is rejected", cfg: func(c *saml.Config) { c.MaxResponseBytes = 4096 },
 			build: signedWith(ssotest.SignResponseAndAssertion), want: saml.ErrTooLarge},
+	}
+}
+
+// renamePrefix moves every element of the SAML assertion namespace from one
+// prefix to another ("" for the default namespace).
+func renamePrefix(el *etree.Element, from, to string) {
+	if el.Space == from {
+		el.Space = to
+	}
+	for i, a := range el.Attr {
+		if a.Space == "xmlns" && a.Key == from {
+			if to == "" {
+				el.Attr[i].Space, el.Attr[i].Key = "", "xmlns"
+			} else {
+				el.Attr[i].Key = to
+			}
+		}
+	}
+	for _, c := range el.ChildElements() {
+		renamePrefix(c, from, to)
 	}
 }
 
