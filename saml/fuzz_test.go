@@ -3,8 +3,6 @@ package saml_test
 import (
 	"context"
 	"errors"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,7 +11,6 @@ import (
 	"github.com/ssokit/ssokit/ssotest"
 )
 
-var updateCorpus = flag.Bool("update-corpus", false, "rewrite testdata/fuzz/FuzzVerifyResponse seeds")
 
 const fuzzIdPEntityID = "https://idp.example.com/metadata"
 
@@ -77,11 +74,12 @@ func fuzzSeeds(t testing.TB, e *env) [][]byte {
 // TestWriteFuzzCorpus regenerates the committed seed corpus when run with
 // -update-corpus, and otherwise checks that the committed seeds exist.
 func TestWriteFuzzCorpus(t *testing.T) {
-	dir := filepath.Join("testdata", "fuzz", "FuzzVerifyResponse")
-	if !*updateCorpus {
-		entries, err := os.ReadDir(dir)
-		if err != nil || len(entries) == 0 {
-			t.Fatalf("no committed fuzz seeds in %s (run with -update-corpus): %v", dir, err)
+	if !saml.UpdateCorpus() {
+		for _, target := range []string{"FuzzVerifyResponse", "FuzzParseIdPMetadata", "FuzzParseStricterThanRoundTrip"} {
+			entries, err := os.ReadDir(filepath.Join("testdata", "fuzz", target))
+			if err != nil || len(entries) == 0 {
+				t.Fatalf("no committed fuzz seeds for %s (run with -update-corpus): %v", target, err)
+			}
 		}
 		return
 	}
@@ -94,13 +92,36 @@ func TestWriteFuzzCorpus(t *testing.T) {
 		seeds = append(seeds, xswAssertion(t, e.response(t), v, true))
 	}
 	seeds = append(seeds, replaceBytes(t, e.response(t), "<samlp:Response", `<!DOCTYPE r [<!ENTITY e "x">]><samlp:Response`))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
+	saml.WriteCorpus(t, "FuzzVerifyResponse", seeds)
+	saml.WriteCorpus(t, "FuzzParseIdPMetadata", metadataSeeds(t))
+}
+
+func metadataSeeds(t testing.TB) [][]byte {
+	idp := ssotest.NewUnstartedSAMLIdP(testUser())
+	idp.Key, idp.Certificate = loadTestKey(t)
+	idp.URL, idp.EntityID = "https://idp.example.com", fuzzIdPEntityID
+	md := idp.Metadata()
+	wrapped := `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">` + string(md) + `</md:EntitiesDescriptor>`
+	return [][]byte{md, []byte(wrapped), []byte(`<!DOCTYPE x><x/>`)}
+}
+
+// FuzzParseIdPMetadata feeds metadata (admin-pasted or fetched) to the
+// parser: it must return an IdP with a certificate or an error wrapping
+// ErrMetadata, ErrConfig or ErrTooLarge, never panic.
+func FuzzParseIdPMetadata(f *testing.F) {
+	for _, s := range metadataSeeds(f) {
+		f.Add(s)
 	}
-	for i, s := range seeds {
-		body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", s)
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed-%02d", i)), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		idp, err := saml.ParseIdPMetadata(data)
+		if err != nil {
+			if !errors.Is(err, saml.ErrMetadata) && !errors.Is(err, saml.ErrTooLarge) {
+				t.Fatalf("error wraps no sentinel: %v", err)
+			}
+			return
 		}
-	}
+		if idp.EntityID == "" || len(idp.Certificates) == 0 {
+			t.Fatalf("accepted metadata without entity ID or certificate: %+v", idp)
+		}
+	})
 }

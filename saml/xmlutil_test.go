@@ -3,6 +3,10 @@ package saml
 import (
 	"bytes"
 	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	rtvalidator "github.com/mattermost/xml-roundtrip-validator"
@@ -82,4 +86,34 @@ func TestTextJoinsAroundComments(t *testing.T) {
 	if got := text(doc.Root()); got != "user@evil.com.example.com!" {
 		t.Fatalf("text = %q", got)
 	}
+}
+
+var updateCorpus = flag.Bool("update-corpus", false, "rewrite the committed fuzz seed corpora under testdata/fuzz")
+
+// UpdateCorpus tells the external tests whether -update-corpus was given.
+func UpdateCorpus() bool { return *updateCorpus }
+
+// WriteCorpus writes seeds as Go fuzz corpus files testdata/fuzz/<target>/seed-NN.
+func WriteCorpus(t testing.TB, target string, seeds [][]byte) {
+	dir := filepath.Join("testdata", "fuzz", target)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range seeds {
+		body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", s)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed-%02d", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestWriteRoundTripCorpus(t *testing.T) {
+	if !*updateCorpus {
+		return
+	}
+	var seeds [][]byte
+	for _, s := range unstableXML {
+		seeds = append(seeds, []byte(s))
+	}
+	WriteCorpus(t, "FuzzParseStricterThanRoundTrip", seeds)
 }
