@@ -11,7 +11,6 @@ import (
 	"github.com/ssokit/ssokit/ssotest"
 )
 
-
 const fuzzIdPEntityID = "https://idp.example.com/metadata"
 
 // fuzzEnv is an IdP (not listening) and SP with fixed identities, so that
