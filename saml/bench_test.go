@@ -27,7 +27,7 @@ func (noReplay) Seen(context.Context, string, time.Time) (bool, error) { return 
 // Okta or Entra ID would send it (only the assertion signed).
 func benchDoc(b *testing.B) (*env, []byte) {
 	e := fuzzEnv(b)
-	e.idp.Signing = ssotest.SignAssertionOnly
+	e.idp.Signing = ssotest.SAMLSignAssertionOnly
 	e.idp.User.Attributes = e.idp.User.Attributes[3:] // only the 20 group object IDs
 	e.idp.User.Attributes[0].Name = "groups"
 	cfg := e.cfg

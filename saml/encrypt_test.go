@@ -60,15 +60,15 @@ func encryptionCases(t *testing.T) []securityCase {
 		return strings.ReplaceAll(s, `xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"`, `xmlns:saml="urn:evil:assertion"`)
 	}
 	return []securityCase{
-		{name: "encrypted signed assertion is accepted", cfg: dec, build: encrypted(ssotest.SignAssertionOnly, false, nil)},
-		{name: "encrypted unsigned assertion in a signed response is accepted", cfg: dec, build: encrypted(ssotest.SignNothing, true, nil)},
-		{name: "encrypted unsigned assertion in an unsigned response is rejected", cfg: dec, build: encrypted(ssotest.SignNothing, false, nil), want: saml.ErrSignature},
-		{name: "encrypted assertion without a decryption key is rejected", build: encrypted(ssotest.SignAssertionOnly, false, nil), want: saml.ErrDecrypt},
-		{name: "encrypted payload outside the SAML namespace is rejected", cfg: dec, build: encrypted(ssotest.SignNothing, true, foreign), want: saml.ErrMalformed},
-		{name: "encrypted payload with a DOCTYPE is rejected", cfg: dec, build: encrypted(ssotest.SignNothing, true, func(s string) string {
+		{name: "encrypted signed assertion is accepted", cfg: dec, build: encrypted(ssotest.SAMLSignAssertionOnly, false, nil)},
+		{name: "encrypted unsigned assertion in a signed response is accepted", cfg: dec, build: encrypted(ssotest.SAMLSignNothing, true, nil)},
+		{name: "encrypted unsigned assertion in an unsigned response is rejected", cfg: dec, build: encrypted(ssotest.SAMLSignNothing, false, nil), want: saml.ErrSignature},
+		{name: "encrypted assertion without a decryption key is rejected", build: encrypted(ssotest.SAMLSignAssertionOnly, false, nil), want: saml.ErrDecrypt},
+		{name: "encrypted payload outside the SAML namespace is rejected", cfg: dec, build: encrypted(ssotest.SAMLSignNothing, true, foreign), want: saml.ErrMalformed},
+		{name: "encrypted payload with a DOCTYPE is rejected", cfg: dec, build: encrypted(ssotest.SAMLSignNothing, true, func(s string) string {
 			return "<!DOCTYPE x>" + s
 		}), want: saml.ErrForbiddenXML},
-		{name: "encrypted signed assertion edited before encryption is rejected", cfg: dec, build: encrypted(ssotest.SignAssertionOnly, false, func(s string) string {
+		{name: "encrypted signed assertion edited before encryption is rejected", cfg: dec, build: encrypted(ssotest.SAMLSignAssertionOnly, false, func(s string) string {
 			return strings.Replace(s, "ada@customer.example", evilNameID, 1)
 		}), want: saml.ErrSignature},
 	}

@@ -64,7 +64,7 @@ func Example() {
 func ExampleIdPFromSettings() {
 	idp := ssotest.NewSAMLIdP(ssotest.SAMLUser{NameID: "ada@customer.example"})
 	defer idp.Close()
-	pem := ssotest.CertificatePEM(idp.Certificate)
+	pem := ssotest.SAMLCertificatePEM(idp.Certificate)
 
 	cfg, err := saml.IdPFromSettings("http://www.okta.com/exk1abcd", "https://acme.okta.com/app/acme_torque/exk1abcd/sso/saml", pem)
 	if err != nil {

@@ -59,11 +59,11 @@ func FuzzVerifyResponse(f *testing.F) {
 
 func fuzzSeeds(t testing.TB, e *env) [][]byte {
 	var seeds [][]byte
-	for _, mode := range []ssotest.SAMLSigning{ssotest.SignResponseAndAssertion, ssotest.SignAssertionOnly, ssotest.SignResponseOnly} {
+	for _, mode := range []ssotest.SAMLSigning{ssotest.SAMLSignBoth, ssotest.SAMLSignAssertionOnly, ssotest.SAMLSignResponseOnly} {
 		e.idp.Signing = mode
 		seeds = append(seeds, e.response(t))
 	}
-	e.idp.Signing = ssotest.SignResponseAndAssertion
+	e.idp.Signing = ssotest.SAMLSignBoth
 	e.idp.StatusCode, e.idp.StatusMessage = "urn:oasis:names:tc:SAML:2.0:status:Requester", "denied"
 	seeds = append(seeds, e.response(t))
 	e.idp.StatusCode, e.idp.StatusMessage = "", ""
@@ -84,9 +84,9 @@ func TestWriteFuzzCorpus(t *testing.T) {
 	}
 	e := fuzzEnv(t)
 	seeds := fuzzSeeds(t, e)
-	e.idp.Signing = ssotest.SignResponseOnly
+	e.idp.Signing = ssotest.SAMLSignResponseOnly
 	seeds = append(seeds, xswResponse(t, e.response(t), true, true))
-	e.idp.Signing = ssotest.SignAssertionOnly
+	e.idp.Signing = ssotest.SAMLSignAssertionOnly
 	for v := 3; v <= 8; v++ {
 		seeds = append(seeds, xswAssertion(t, e.response(t), v, true))
 	}

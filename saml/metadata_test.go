@@ -110,7 +110,7 @@ func TestIdPFromSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, c := range map[string]string{
-		"PEM":    ssotest.CertificatePEM(cert),
+		"PEM":    ssotest.SAMLCertificatePEM(cert),
 		"base64": base64.StdEncoding.EncodeToString(cert.Raw),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -127,7 +127,7 @@ func TestIdPFromSettings(t *testing.T) {
 	if _, err := saml.IdPFromSettings("x", "https://idp/sso", "not a certificate"); !errors.Is(err, saml.ErrConfig) {
 		t.Fatalf("bad certificate: err = %v", err)
 	}
-	if _, err := saml.IdPFromSettings("x", "sso", ssotest.CertificatePEM(cert)); !errors.Is(err, saml.ErrConfig) {
+	if _, err := saml.IdPFromSettings("x", "sso", ssotest.SAMLCertificatePEM(cert)); !errors.Is(err, saml.ErrConfig) {
 		t.Fatalf("relative SSO URL: err = %v", err)
 	}
 }

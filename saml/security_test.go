@@ -58,18 +58,18 @@ func securityCases(t *testing.T) []securityCase {
 		return func(t *testing.T, b []byte) []byte { return xswAssertion(t, b, variant, keepID) }
 	}
 	return []securityCase{
-		{name: "response and assertion signed is accepted", build: signedWith(ssotest.SignResponseAndAssertion)},
-		{name: "assertion signed in unsigned response is accepted", build: signedWith(ssotest.SignAssertionOnly)},
-		{name: "response signed around unsigned assertion is accepted", build: signedWith(ssotest.SignResponseOnly)},
-		{name: "unsigned assertion in unsigned response is rejected", build: signedWith(ssotest.SignNothing), want: saml.ErrSignature},
-		{name: "unsigned assertion is rejected when both signatures are required", build: signedWith(ssotest.SignResponseOnly),
+		{name: "response and assertion signed is accepted", build: signedWith(ssotest.SAMLSignBoth)},
+		{name: "assertion signed in unsigned response is accepted", build: signedWith(ssotest.SAMLSignAssertionOnly)},
+		{name: "response signed around unsigned assertion is accepted", build: signedWith(ssotest.SAMLSignResponseOnly)},
+		{name: "unsigned assertion in unsigned response is rejected", build: signedWith(ssotest.SAMLSignNothing), want: saml.ErrSignature},
+		{name: "unsigned assertion is rejected when both signatures are required", build: signedWith(ssotest.SAMLSignResponseOnly),
 			cfg: func(c *saml.Config) { c.RequireSignedResponseAndAssertion = true }, want: saml.ErrSignature},
-		{name: "unsigned response is rejected when both signatures are required", build: signedWith(ssotest.SignAssertionOnly),
+		{name: "unsigned response is rejected when both signatures are required", build: signedWith(ssotest.SAMLSignAssertionOnly),
 			cfg: func(c *saml.Config) { c.RequireSignedResponseAndAssertion = true }, want: saml.ErrSignature},
 		{name: "signature by a certificate not in the IdP metadata is rejected", build: knobT(otherKey), want: saml.ErrSignature},
 		{name: "certificate embedded in KeyInfo but not trusted is rejected", build: func(t *testing.T, e *env) ([]byte, []string) {
 			otherKey(t)(e.idp) // signs with its own key and puts its own certificate in KeyInfo
-			e.idp.Signing = ssotest.SignAssertionOnly
+			e.idp.Signing = ssotest.SAMLSignAssertionOnly
 			return e.response(t), []string{requestID}
 		}, want: saml.ErrSignature},
 		{name: "trusted certificate in KeyInfo over another key's signature is rejected", build: trustedCertOtherKey, want: saml.ErrSignature},
@@ -79,29 +79,29 @@ func securityCases(t *testing.T) []securityCase {
 		{name: "SHA-1 signature is accepted when explicitly allowed", build: knob(func(i *ssotest.SAMLIdP) {
 			i.SignatureMethod = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
 		}), cfg: func(c *saml.Config) { c.InsecureAllowSHA1 = true }},
-		{name: "tampered signed assertion is rejected", build: signedThen(ssotest.SignAssertionOnly, func(t *testing.T, b []byte) []byte {
+		{name: "tampered signed assertion is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, "ada@customer.example", evilNameID)
 		}), want: saml.ErrSignature},
-		{name: "second signature on the response is rejected", build: signedThen(ssotest.SignResponseOnly, duplicateSignature), want: saml.ErrSignature},
+		{name: "second signature on the response is rejected", build: signedThen(ssotest.SAMLSignResponseOnly, duplicateSignature), want: saml.ErrSignature},
 
-		{name: "XSW1 signed response inside its signature is rejected", build: signedThen(ssotest.SignResponseOnly, func(t *testing.T, b []byte) []byte { return xswResponse(t, b, true, false) }), want: saml.ErrSignature},
-		{name: "XSW1 with the original ID is rejected", build: signedThen(ssotest.SignResponseOnly, func(t *testing.T, b []byte) []byte { return xswResponse(t, b, true, true) }), want: saml.ErrSignature},
-		{name: "XSW2 signed response before its signature is rejected", build: signedThen(ssotest.SignResponseOnly, func(t *testing.T, b []byte) []byte { return xswResponse(t, b, false, false) }), want: saml.ErrSignature},
-		{name: "XSW2 with the original ID is rejected", build: signedThen(ssotest.SignResponseOnly, func(t *testing.T, b []byte) []byte { return xswResponse(t, b, false, true) }), want: saml.ErrSignature},
-		{name: "XSW3 evil assertion before the signed one is rejected", build: signedThen(ssotest.SignAssertionOnly, xsw(3, false)), want: saml.ErrMalformed},
-		{name: "XSW3 with the original ID is rejected", build: signedThen(ssotest.SignAssertionOnly, xsw(3, true)), want: saml.ErrMalformed},
-		{name: "XSW4 signed assertion inside the evil one is rejected", build: signedThen(ssotest.SignAssertionOnly, xsw(4, true)), want: saml.ErrSignature},
-		{name: "XSW5 signature moved to the evil assertion is rejected", build: signedThen(ssotest.SignAssertionOnly, xsw(5, true)), want: saml.ErrMalformed},
-		{name: "XSW6 signed original inside the moved signature is rejected", build: signedThen(ssotest.SignAssertionOnly, xsw(6, true)), want: saml.ErrSignature},
-		{name: "XSW7 signed assertion in the evil one's Extensions is rejected", build: signedThen(ssotest.SignAssertionOnly, xsw(7, true)), want: saml.ErrSignature},
-		{name: "XSW8 original in the moved signature's Object is rejected", build: signedThen(ssotest.SignAssertionOnly, xsw(8, true)), want: saml.ErrSignature},
-		{name: "XSW signed assertion hidden in response Extensions is rejected", build: signedThen(ssotest.SignAssertionOnly, hiddenInExtensions), want: saml.ErrSignature},
+		{name: "XSW1 signed response inside its signature is rejected", build: signedThen(ssotest.SAMLSignResponseOnly, func(t *testing.T, b []byte) []byte { return xswResponse(t, b, true, false) }), want: saml.ErrSignature},
+		{name: "XSW1 with the original ID is rejected", build: signedThen(ssotest.SAMLSignResponseOnly, func(t *testing.T, b []byte) []byte { return xswResponse(t, b, true, true) }), want: saml.ErrSignature},
+		{name: "XSW2 signed response before its signature is rejected", build: signedThen(ssotest.SAMLSignResponseOnly, func(t *testing.T, b []byte) []byte { return xswResponse(t, b, false, false) }), want: saml.ErrSignature},
+		{name: "XSW2 with the original ID is rejected", build: signedThen(ssotest.SAMLSignResponseOnly, func(t *testing.T, b []byte) []byte { return xswResponse(t, b, false, true) }), want: saml.ErrSignature},
+		{name: "XSW3 evil assertion before the signed one is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, xsw(3, false)), want: saml.ErrMalformed},
+		{name: "XSW3 with the original ID is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, xsw(3, true)), want: saml.ErrMalformed},
+		{name: "XSW4 signed assertion inside the evil one is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, xsw(4, true)), want: saml.ErrSignature},
+		{name: "XSW5 signature moved to the evil assertion is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, xsw(5, true)), want: saml.ErrMalformed},
+		{name: "XSW6 signed original inside the moved signature is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, xsw(6, true)), want: saml.ErrSignature},
+		{name: "XSW7 signed assertion in the evil one's Extensions is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, xsw(7, true)), want: saml.ErrSignature},
+		{name: "XSW8 original in the moved signature's Object is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, xsw(8, true)), want: saml.ErrSignature},
+		{name: "XSW signed assertion hidden in response Extensions is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, hiddenInExtensions), want: saml.ErrSignature},
 
 		{name: "wrong issuer is rejected", build: knob(func(i *ssotest.SAMLIdP) { i.Issuer = "https://evil.example/idp" }), want: saml.ErrIssuer},
 		{name: "wrong assertion issuer in a right response is rejected", build: knob(func(i *ssotest.SAMLIdP) {
 			i.BeforeSign = func(a *etree.Element) { find(a, "Issuer").SetText("https://evil.example/idp") }
 		}), want: saml.ErrIssuer},
-		{name: "wrong response issuer around a right assertion is rejected", build: signedThen(ssotest.SignAssertionOnly, func(t *testing.T, b []byte) []byte {
+		{name: "wrong response issuer around a right assertion is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, "/metadata</saml:Issuer><samlp:Status>", "/evil</saml:Issuer><samlp:Status>")
 		}), want: saml.ErrIssuer},
 		{name: "missing assertion issuer is rejected", build: knob(func(i *ssotest.SAMLIdP) {
@@ -134,7 +134,7 @@ func securityCases(t *testing.T) []securityCase {
 		{name: "subject confirmation without NotOnOrAfter is rejected", build: knob(func(i *ssotest.SAMLIdP) {
 			i.BeforeSign = func(a *etree.Element) { find(a, "SubjectConfirmationData").RemoveAttr("NotOnOrAfter") }
 		}), want: saml.ErrSubject},
-		{name: "InResponseTo differing between response and assertion is rejected", build: signedThen(ssotest.SignAssertionOnly, func(t *testing.T, b []byte) []byte {
+		{name: "InResponseTo differing between response and assertion is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, `InResponseTo="`+requestID+`"><saml:Issuer>`, `InResponseTo="id-other"><saml:Issuer>`)
 		}), want: saml.ErrMalformed},
 		{name: "InResponseTo of a request never issued is rejected", build: func(t *testing.T, e *env) ([]byte, []string) {
@@ -155,29 +155,29 @@ func securityCases(t *testing.T) []securityCase {
 				st.AddChild(find(st, "Attribute").Copy())
 			}
 		}), want: saml.ErrDuplicateAttribute},
-		{name: "duplicate XML attributes are rejected", build: signedThen(ssotest.SignAssertionOnly, func(t *testing.T, b []byte) []byte {
+		{name: "duplicate XML attributes are rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, `<saml:Assertion `, `<saml:Assertion ID="_evil" `)
 		}), want: saml.ErrForbiddenXML},
-		{name: "DOCTYPE is rejected", build: signedThen(ssotest.SignResponseAndAssertion, func(t *testing.T, b []byte) []byte {
+		{name: "DOCTYPE is rejected", build: signedThen(ssotest.SAMLSignBoth, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, "<samlp:Response", "<!DOCTYPE samlp:Response>\n<samlp:Response")
 		}), want: saml.ErrForbiddenXML},
-		{name: "entity declaration is rejected", build: signedThen(ssotest.SignResponseAndAssertion, func(t *testing.T, b []byte) []byte {
+		{name: "entity declaration is rejected", build: signedThen(ssotest.SAMLSignBoth, func(t *testing.T, b []byte) []byte {
 			b = replaceBytes(t, b, "<samlp:Response", `<!DOCTYPE r [<!ENTITY e "admin@victim.example">]><samlp:Response`)
 			return replaceBytes(t, b, "ada@customer.example", "&e;")
 		}), want: saml.ErrForbiddenXML},
-		{name: "lower-case doctype directive is rejected", build: signedThen(ssotest.SignResponseAndAssertion, func(t *testing.T, b []byte) []byte {
+		{name: "lower-case doctype directive is rejected", build: signedThen(ssotest.SAMLSignBoth, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, "<samlp:Response", "<!doctype x><samlp:Response")
 		}), want: saml.ErrForbiddenXML},
-		{name: "processing instruction inside the document is rejected", build: signedThen(ssotest.SignResponseAndAssertion, func(t *testing.T, b []byte) []byte {
+		{name: "processing instruction inside the document is rejected", build: signedThen(ssotest.SAMLSignBoth, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, "<samlp:Status>", "<samlp:Status><?evil x?>")
 		}), want: saml.ErrForbiddenXML},
-		{name: "namespace prefix that does not round-trip is rejected", build: signedThen(ssotest.SignResponseAndAssertion, func(t *testing.T, b []byte) []byte {
+		{name: "namespace prefix that does not round-trip is rejected", build: signedThen(ssotest.SAMLSignBoth, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, "<samlp:Status>", `<samlp:Status xmlns:="urn:z">`)
 		}), want: saml.ErrForbiddenXML},
-		{name: "assertion in a foreign namespace is rejected", build: signedThen(ssotest.SignAssertionOnly, func(t *testing.T, b []byte) []byte {
+		{name: "assertion in a foreign namespace is rejected", build: signedThen(ssotest.SAMLSignAssertionOnly, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"`, `<saml:Assertion xmlns:saml="urn:evil:assertion"`)
 		}), want: saml.ErrMalformed},
-		{name: "response in a foreign namespace is rejected", build: signedThen(ssotest.SignResponseAndAssertion, func(t *testing.T, b []byte) []byte {
+		{name: "response in a foreign namespace is rejected", build: signedThen(ssotest.SAMLSignBoth, func(t *testing.T, b []byte) []byte {
 			return replaceBytes(t, b, `xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"`, `xmlns:samlp="urn:oasis:names:tc:SAML:1.0:protocol"`)
 		}), want: saml.ErrMalformed},
 		{name: "assertion with another prefix (Okta's saml2:) is accepted", build: knob(func(i *ssotest.SAMLIdP) {
@@ -187,7 +187,7 @@ func securityCases(t *testing.T) []securityCase {
 			i.BeforeSign = func(a *etree.Element) { renamePrefix(a, "saml", "") }
 		})},
 		{name: "oversized response is rejected", cfg: func(c *saml.Config) { c.MaxResponseBytes = 4096 },
-			build: signedWith(ssotest.SignResponseAndAssertion), want: saml.ErrTooLarge},
+			build: signedWith(ssotest.SAMLSignBoth), want: saml.ErrTooLarge},
 	}
 }
 
@@ -231,7 +231,7 @@ func unsolicited(t *testing.T, e *env) ([]byte, []string) {
 func trustedCertOtherKey(t *testing.T, e *env) ([]byte, []string) {
 	trusted := e.idp.Certificate
 	otherKey(t)(e.idp)
-	e.idp.Signing = ssotest.SignAssertionOnly
+	e.idp.Signing = ssotest.SAMLSignAssertionOnly
 	b := e.response(t)
 	doc := parseDoc(t, b)
 	find(doc.Root(), "X509Certificate").SetText(base64Cert(trusted.Raw))
@@ -277,7 +277,7 @@ func TestSecurityRules(t *testing.T) {
 
 func TestSecondSignatureIsNamed(t *testing.T) {
 	e := newEnv(t)
-	e.idp.Signing = ssotest.SignResponseOnly
+	e.idp.Signing = ssotest.SAMLSignResponseOnly
 	_, err := e.sp.VerifyResponseXML(context.Background(), duplicateSignature(t, e.response(t)), []string{requestID})
 	var se *saml.SignatureError
 	if !errors.As(err, &se) || se.Element != "Response" || se.Reason != "appears more than once" {
@@ -286,7 +286,7 @@ func TestSecondSignatureIsNamed(t *testing.T) {
 }
 
 func TestCommentInjectionInNameID(t *testing.T) {
-	for _, mode := range []ssotest.SAMLSigning{ssotest.SignAssertionOnly, ssotest.SignResponseOnly} {
+	for _, mode := range []ssotest.SAMLSigning{ssotest.SAMLSignAssertionOnly, ssotest.SAMLSignResponseOnly} {
 		e := newEnv(t)
 		e.idp.User.NameID = "user@evil.com.example.com"
 		e.idp.Signing = mode

@@ -23,10 +23,10 @@ type SAMLSigning int
 
 // Signing modes. The zero value signs both Response and Assertion.
 const (
-	SignResponseAndAssertion SAMLSigning = iota
-	SignAssertionOnly
-	SignResponseOnly
-	SignNothing
+	SAMLSignBoth SAMLSigning = iota
+	SAMLSignAssertionOnly
+	SAMLSignResponseOnly
+	SAMLSignNothing
 )
 
 // SAMLUser is the subject a SAMLIdP asserts.

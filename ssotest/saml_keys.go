@@ -44,8 +44,8 @@ func NewSAMLKeyPair(commonName string) (*rsa.PrivateKey, *x509.Certificate, erro
 	return key, cert, nil
 }
 
-// CertificatePEM encodes a certificate as PEM, the form IdP consoles show.
-func CertificatePEM(c *x509.Certificate) string {
+// SAMLCertificatePEM encodes a certificate as PEM, the form IdP consoles show.
+func SAMLCertificatePEM(c *x509.Certificate) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
 }
 

@@ -37,7 +37,7 @@ func (idp *SAMLIdP) Response(inResponseTo string) ([]byte, error) {
 		}
 		resp.AddChild(a)
 	}
-	if idp.Signing == SignResponseAndAssertion || idp.Signing == SignResponseOnly {
+	if idp.Signing == SAMLSignBoth || idp.Signing == SAMLSignResponseOnly {
 		if err := idp.sign(resp); err != nil {
 			return nil, err
 		}
@@ -73,7 +73,7 @@ func (idp *SAMLIdP) signedAssertion(t time.Time, inResponseTo string) (*etree.El
 	if idp.BeforeSign != nil {
 		idp.BeforeSign(a)
 	}
-	if idp.Signing == SignResponseAndAssertion || idp.Signing == SignAssertionOnly {
+	if idp.Signing == SAMLSignBoth || idp.Signing == SAMLSignAssertionOnly {
 		if err := idp.sign(a); err != nil {
 			return nil, err
 		}
