@@ -31,6 +31,21 @@
 // [Config.ClockSkew], InResponseTo and the status, and remembers the
 // assertion ID in a [ReplayCache].
 //
+// # What is refused
+//
+// By default: an assertion that is neither signed itself nor inside a signed
+// response (set [Config.RequireSignedResponseAndAssertion] to demand both);
+// signatures by keys other than the IdP's certificates (several may be
+// trusted at once for rollover), whatever certificate KeyInfo carries;
+// SHA-1 signature or digest methods ([Config.InsecureAllowSHA1]); more than
+// one assertion, or a second signature on one element; unsolicited responses
+// ([Config.InsecureAllowIdPInitiated]); an InResponseTo that names no
+// request we issued; assertion IDs already seen; DOCTYPE, entity
+// declarations, processing instructions, duplicate XML attributes and
+// malformed or undeclared namespace prefixes; duplicate SAML attributes.
+// Encrypted assertions are decrypted with [Config.DecryptionKey] through
+// gosaml2 and then verified like plain ones.
+//
 // # Errors
 //
 // Every failure wraps a sentinel such as [ErrAudience] or [ErrSignature];
