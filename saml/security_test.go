@@ -345,3 +345,21 @@ func base64Cert(der []byte) string {
 	enc.Close()
 	return b.String()
 }
+
+type failingCache struct{ err error }
+
+func (c failingCache) Seen(context.Context, string, time.Time) (bool, error) { return false, c.err }
+
+func TestReplayCacheErrorsAreReturned(t *testing.T) {
+	boom := errors.New("redis down")
+	e := newEnv(t, func(c *saml.Config) { c.ReplayCache = failingCache{boom} })
+	if _, err := e.sp.VerifyResponseXML(context.Background(), e.response(t), []string{requestID}); !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want the cache's error (fail closed)", err)
+	}
+	e = newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.sp.VerifyResponseXML(ctx, e.response(t), []string{requestID}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled from the default cache", err)
+	}
+}
