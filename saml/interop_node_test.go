@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"html"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -185,4 +187,77 @@ func httpBody(t *testing.T, resp *http.Response, err error) string {
 		t.Fatalf("%s: HTTP %d: %.1000s", resp.Request.URL, resp.StatusCode, b)
 	}
 	return string(b)
+}
+
+// TestInteropSamlify verifies responses built and signed by samlify 2.13
+// (xml-crypto) from our SP metadata: assertion signed (our metadata asks for
+// it), and assertion plus response signed.
+func TestInteropSamlify(t *testing.T) {
+	node, dir := nodePeer(t)
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "samlify")); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skip("npm samlify not installed (run .ci/setup.d/20-saml.sh)")
+	}
+	key, cert, err := ssotest.NewSAMLKeyPair("samlify")
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	tmp := t.TempDir()
+	keyPath := writePEM(t, filepath.Join(tmp, "key.pem"), "PRIVATE KEY", der)
+	certPath := writePEM(t, filepath.Join(tmp, "cert.pem"), "CERTIFICATE", cert.Raw)
+	// Our SP, configured from the IdP's issuer and certificate first, then
+	// from samlify's own metadata.
+	idp, err := saml.IdPFromSettings("urn:ssokit:interop:samlify", "https://samlify.example/sso", ssotest.SAMLCertificatePEM(cert))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := saml.New(saml.Config{EntityID: spEntityID, ACSURL: acsURL, IdP: idp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spMD, err := sp.Metadata()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mdPath := filepath.Join(tmp, "sp.xml")
+	if err := os.WriteFile(mdPath, spMD, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, signMessage := range []bool{false, true} {
+		t.Run(map[bool]string{false: "assertion signed", true: "response and assertion signed"}[signMessage], func(t *testing.T) {
+			req, err := sp.RedirectAuthnRequest("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(node, filepath.Join(dir, "samlify-response.js"), keyPath, certPath, mdPath, req.ID, strconv.FormatBool(signMessage))
+			cmd.Dir = dir
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("samlify: %v: %s", err, stderr.String())
+			}
+			var got struct{ Metadata, Response string }
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatalf("samlify output: %v: %.500s", err, out)
+			}
+			md, err := saml.ParseIdPMetadata([]byte(got.Metadata))
+			if err != nil || md.EntityID != "urn:ssokit:interop:samlify" || !md.Certificates[0].Equal(cert) {
+				t.Fatalf("samlify metadata: %v %+v", err, md)
+			}
+			a, err := sp.VerifyResponse(context.Background(), got.Response, []string{req.ID})
+			if err != nil {
+				t.Fatalf("verifying samlify's response: %v", err)
+			}
+			if a.NameID.Value != "kim@customer.example" || !a.AssertionSigned || a.ResponseSigned != signMessage {
+				t.Errorf("NameID %q AssertionSigned %v ResponseSigned %v", a.NameID.Value, a.AssertionSigned, a.ResponseSigned)
+			}
+			if v := a.Values("space_role"); !slices.Equal(v, []string{"Space Member", "Space Developer"}) || len(a.Values("groups")) != 2 {
+				t.Errorf("attributes %+v", a.Attributes)
+			}
+		})
+	}
 }
