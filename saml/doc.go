@@ -22,11 +22,12 @@
 // # Verifying a response
 //
 // [ServiceProvider.VerifyResponse] (or [ServiceProvider.HandleACS] in an
-// ACS handler) parses the response once, after refusing oversized input,
-// DTDs and XML that encoding/xml would not round-trip; validates the
-// enveloped signatures with goxmldsig; and reads the identity only from the
-// element the signature covered, so signature-wrapping and comment tricks
-// see a different document than the verifier reads. It then checks issuer,
+// ACS handler) parses the response once, after refusing oversized input and
+// DTDs, and checks the tree for the constructs that do not survive an
+// encoding/xml round trip; validates the enveloped signatures with
+// goxmldsig; and reads the identity only from the element the signature
+// covered, so signature-wrapping and comment tricks cannot make it read
+// anything but what the IdP signed. It then checks issuer,
 // destination, recipient, audience, the time windows with
 // [Config.ClockSkew], InResponseTo and the status, and remembers the
 // assertion ID in a [ReplayCache].
