@@ -85,7 +85,7 @@ func (h *Handler) compiledFor(ctx context.Context, tenant string, c Connection) 
 
 // compile validates and builds a connection. Protocol verifiers do no I/O
 // here.
-func (h *Handler) compile(_ context.Context, tenant string, c Connection) (*compiled, error) {
+func (h *Handler) compile(ctx context.Context, tenant string, c Connection) (*compiled, error) {
 	c.normalize()
 	if probs := validateConnection("$["+fmt.Sprintf("%q", tenant)+"]."+c.ID, &c, h.cfg.Secrets); len(probs) > 0 {
 		return nil, &ConfigError{Problems: probs}
@@ -111,8 +111,8 @@ func (h *Handler) compile(_ context.Context, tenant string, c Connection) (*comp
 	switch {
 	case c.Kind.IsOIDC():
 		cc.rp, err = h.newRP(tenant, &c)
-	default:
-		cc.proto, err = h.compileOther(tenant, &c)
+	case c.Kind == KindSAML:
+		cc.proto, err = h.samlSP(ctx, tenant, &c)
 	}
 	if err != nil {
 		return nil, err

@@ -259,3 +259,17 @@ func (s *syncBuffer) String() string {
 }
 
 var _ = errors.New
+
+func readAll(b *strings.Builder, resp *http.Response) (int64, error) {
+	return io.Copy(b, io.LimitReader(resp.Body, 1<<20))
+}
+
+// startWith begins a login in another browser.
+func (e *env) startWith(c *http.Client, path string) string {
+	e.t.Helper()
+	resp, body := e.get(c, path)
+	if resp.StatusCode != http.StatusFound {
+		e.t.Fatalf("GET %s = %d, want 302: %s", path, resp.StatusCode, body)
+	}
+	return resp.Header.Get("Location")
+}

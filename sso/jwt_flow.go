@@ -15,5 +15,3 @@ func (h *Handler) serveJWT(w http.ResponseWriter, r *http.Request) {
 	h.fail(w, r, r.PathValue("tenant"), "", nil, newError(CodeNotConfigured, errJWTUnavailable))
 }
 
-// compileOther builds the verifier of a SAML or JWT connection.
-func (h *Handler) compileOther(tenant string, c *Connection) (any, error) { return nil, nil }

@@ -1,4 +1,34 @@
 package sso
 
+import (
+	"errors"
+
+	"github.com/ssokit/ssokit/saml"
+)
+
 // protocolCode maps errors of the SAML and JWT verifiers to codes.
-func protocolCode(err error) (Code, bool) { return "", false }
+func protocolCode(err error) (Code, bool) {
+	switch {
+	case errors.Is(err, saml.ErrSignature):
+		return CodeSignature, true
+	case errors.Is(err, saml.ErrExpired), errors.Is(err, saml.ErrNotYetValid):
+		return CodeExpired, true
+	case errors.Is(err, saml.ErrAudience):
+		return CodeAudience, true
+	case errors.Is(err, saml.ErrReplay):
+		return CodeReplayed, true
+	case errors.Is(err, saml.ErrInResponseTo), errors.Is(err, saml.ErrUnsolicited):
+		return CodeInvalidState, true
+	case errors.Is(err, saml.ErrStatus):
+		return CodeIdPRefused, true
+	case errors.Is(err, saml.ErrBadRequest), errors.Is(err, saml.ErrTooLarge):
+		return CodeBadRequest, true
+	case errors.Is(err, saml.ErrConfig), errors.Is(err, saml.ErrMetadata):
+		return CodeConfig, true
+	case errors.Is(err, saml.ErrMalformed), errors.Is(err, saml.ErrForbiddenXML), errors.Is(err, saml.ErrIssuer),
+		errors.Is(err, saml.ErrDestination), errors.Is(err, saml.ErrRecipient), errors.Is(err, saml.ErrSubject),
+		errors.Is(err, saml.ErrDuplicateAttribute), errors.Is(err, saml.ErrDecrypt):
+		return CodeIdentity, true
+	}
+	return "", false
+}
