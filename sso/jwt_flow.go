@@ -14,4 +14,3 @@ func (h *Handler) startJWT(w http.ResponseWriter, r *http.Request, cc *compiled,
 func (h *Handler) serveJWT(w http.ResponseWriter, r *http.Request) {
 	h.fail(w, r, r.PathValue("tenant"), "", nil, newError(CodeNotConfigured, errJWTUnavailable))
 }
-
