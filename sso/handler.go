@@ -31,7 +31,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		*r2 = *r
 		u := *r.URL
 		u.Path = strings.TrimPrefix(r.URL.Path, h.prefix)
-		u.RawPath = ""
+		u.RawPath = strings.TrimPrefix(r.URL.RawPath, h.prefix)
 		r2.URL = &u
 		r = r2
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -65,6 +66,12 @@ func newEnv(t *testing.T, o envOptions) *env {
 	t.Cleanup(e.srv.Close)
 	base := e.srv.URL + "/sso"
 
+	tenants := make([]sso.Tenant, len(o.tenants))
+	for i, t := range o.tenants {
+		t.Connections = slices.Clone(t.Connections)
+		tenants[i] = t
+	}
+	o.tenants = tenants
 	var redirects []string
 	for i := range o.tenants {
 		for j := range o.tenants[i].Connections {
