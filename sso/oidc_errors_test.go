@@ -46,7 +46,9 @@ func TestOIDCDocumentedErrors(t *testing.T) {
 		{name: "disabled user is user_not_allowed", code: sso.CodeNotAllowed,
 			users: []sso.User{{ID: "ann", Tenant: "acme", Email: "ann@acme.example", Disabled: true}}},
 		{name: "failed test expression is test_expression_failed", users: ann, code: sso.CodeTestExpression,
-			conn: func(c *sso.Connection) { c.TestExpressions = []string{"IDTOKEN.aud = 'app'", "match(ACCESSTOKEN.scp, /w2w/i)"} }},
+			conn: func(c *sso.Connection) {
+				c.TestExpressions = []string{"IDTOKEN.aud = 'app'", "match(ACCESSTOKEN.scp, /w2w/i)"}
+			}},
 		{name: "wrong client secret is code_exchange_failed", users: ann, code: sso.CodeCodeExchange,
 			conn: func(c *sso.Connection) { c.Parameters.ClientSecret = "wrong" }},
 		{name: "wrong issuer is identity_failed", users: ann, code: sso.CodeIdentity,
