@@ -147,3 +147,7 @@ func (h *Handler) setDefaults() {
 func (h *Handler) LaunchURL(tenant string) string {
 	return h.base + "/" + url.PathEscape(tenant) + "/login"
 }
+
+// Compilations reports how many connection versions were compiled, for
+// tests and metrics: it grows once per connection version, not per login.
+func (h *Handler) Compilations() int64 { return h.compilations.Load() }

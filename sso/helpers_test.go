@@ -280,3 +280,7 @@ func (e *env) startWith(c *http.Client, path string) string {
 	}
 	return resp.Header.Get("Location")
 }
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+func httpReq(target string) *http.Request { return httptest.NewRequest(http.MethodGet, target, nil) }
