@@ -110,6 +110,8 @@ func unsafeText(raw string) string {
 // offOrigin explains why u leaves origin, or returns "".
 func offOrigin(origin, u *url.URL) string {
 	switch {
+	case u.Scheme != "" && !strings.EqualFold(u.Scheme, origin.Scheme):
+		return "scheme " + u.Scheme + " not allowed"
 	case u.User != nil:
 		return "userinfo not allowed"
 	case u.Opaque != "":
@@ -118,11 +120,7 @@ func offOrigin(origin, u *url.URL) string {
 		return "scheme-relative URL"
 	case u.Scheme == "" && !strings.HasPrefix(u.Path, "/"):
 		return "relative path"
-	case u.Scheme == "":
-		return ""
-	case !strings.EqualFold(u.Scheme, origin.Scheme):
-		return "scheme " + u.Scheme + " not allowed"
-	case !sameHost(u, origin):
+	case u.Scheme != "" && !sameHost(u, origin):
 		return "other host"
 	}
 	return ""
