@@ -83,18 +83,26 @@ func validLocal(s string) bool {
 }
 
 func validDomain(s string) bool {
-	labels := strings.Split(s, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+	labels := 0
+	for rest := s; ; labels++ {
+		l, tail, more := strings.Cut(rest, ".")
+		if !validLabel(l) {
 			return false
 		}
-		for i := 0; i < len(l); i++ {
-			if b := l[i]; !(b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-') {
-				return false
-			}
+		if !more {
+			return labels >= 1
+		}
+		rest = tail
+	}
+}
+
+func validLabel(l string) bool {
+	if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		if b := l[i]; !(b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-') {
+			return false
 		}
 	}
 	return true

@@ -1,12 +1,14 @@
 package jwtsso
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Claims is what a verified token says. The typed fields are the claims
@@ -135,9 +137,19 @@ func stringClaim(name string, raw json.RawMessage, fail func(error)) string {
 	if raw == nil {
 		return ""
 	}
-	var s string
-	if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+	if raw[0] != '"' {
 		fail(&MalformedError{Reason: fmt.Sprintf("claim %q is not a string", name)})
+		return ""
+	}
+	// raw is a JSON string that encoding/json already validated. Without
+	// escapes and with valid UTF-8 its content is the bytes between the
+	// quotes; otherwise let encoding/json unquote it.
+	if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return string(inner)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		fail(&MalformedError{Reason: fmt.Sprintf("claim %q is not a string", name), Err: err})
 	}
 	return s
 }

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v2/jws"
+
 	"github.com/ssokit/ssokit/internal/replay"
 )
 
@@ -104,7 +106,7 @@ func New(cfg Config) (*Verifier, error) {
 	if len(p) > 0 {
 		return nil, &ConfigError{Problems: p}
 	}
-	v := &Verifier{cfg: cfg, allowed: allowed, keys: keys, origin: origin, login: login}
+	v := &Verifier{cfg: cfg, allowed: allowed, keys: keys, origin: origin, login: login, compact: jws.WithCompact()}
 	if cfg.KeySetURL != "" {
 		v.keySet = &keySet{url: cfg.KeySetURL, client: cfg.HTTPClient, refresh: cfg.KeySetRefresh, allowed: allowed}
 	}

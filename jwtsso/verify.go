@@ -20,6 +20,7 @@ type Verifier struct {
 	keySet  *keySet
 	origin  *url.URL
 	login   *url.URL
+	compact jws.VerifyOption // jws.WithCompact(), made once
 }
 
 // Verify checks the token from the jwt query parameter and returns its
@@ -56,9 +57,14 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 // keyProvider, and returns the key that verified it and the payload.
 func (v *Verifier) verifySignature(ctx context.Context, token string) (*keyEntry, []byte, error) {
 	kp := keyProvider{v: v, now: v.cfg.Now}
+	kp.candidates = kp.buf[:0]
 	var used any
-	payload, err := jws.Verify([]byte(token), jws.WithCompact(), jws.WithContext(ctx),
-		jws.WithKeyProvider(&kp), jws.WithKeyUsed(&used))
+	opts := append(make([]jws.VerifyOption, 0, 4), v.compact, jws.WithContext(ctx), jws.WithKeyProvider(&kp))
+	if v.keySet != nil || len(v.keys) > 1 {
+		// Several candidates are possible: ask jwx which one verified.
+		opts = append(opts, jws.WithKeyUsed(&used))
+	}
+	payload, err := jws.Verify([]byte(token), opts...)
 	switch {
 	case kp.err != nil:
 		return nil, nil, kp.err
@@ -78,6 +84,7 @@ type keyProvider struct {
 	now        func() time.Time
 	kid        string
 	candidates []*keyEntry
+	buf        [MaxKeys]*keyEntry
 	err        error
 }
 
@@ -119,7 +126,7 @@ func (kp *keyProvider) choose(keys []keyEntry, alg jwa.SignatureAlgorithm) error
 			if e.alg != alg {
 				return &AlgorithmError{Got: alg.String(), Allowed: []string{e.alg.String()}}
 			}
-			kp.candidates = []*keyEntry{e}
+			kp.candidates = append(kp.candidates[:0], e)
 			return nil
 		case kp.kid == "" && e.alg == alg && len(kp.candidates) < MaxKeys:
 			kp.candidates = append(kp.candidates, e)
