@@ -48,7 +48,9 @@ func TestGenerateKey(t *testing.T) {
 func TestKeyRotation(t *testing.T) {
 	oldKey := []byte(strings.Repeat("o", 32))
 	newKey := []byte(strings.Repeat("n", 32))
-	both := func(c *jwtsso.Config) { c.Keys = []jwtsso.Key{{ID: "old", Secret: oldKey}, {ID: "new", Secret: newKey}} }
+	both := func(c *jwtsso.Config) {
+		c.Keys = []jwtsso.Key{{ID: "old", Secret: oldKey}, {ID: "new", Secret: newKey}}
+	}
 	cases := []struct {
 		name    string
 		key     []byte
