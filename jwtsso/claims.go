@@ -101,14 +101,14 @@ func (c *Claims) fill(f [len(claimNames)]json.RawMessage) error {
 	return c.required(f)
 }
 
+// required checks iat and jti; a missing or blank email is reported by
+// NormalizeEmail.
 func (c *Claims) required(f [len(claimNames)]json.RawMessage) error {
 	switch {
 	case f[0] == nil:
 		return &MissingClaimError{Claim: "iat"}
 	case c.JTI == "":
 		return &MissingClaimError{Claim: "jti"}
-	case strings.TrimSpace(c.Email) == "":
-		return &MissingClaimError{Claim: "email"}
 	}
 	return nil
 }

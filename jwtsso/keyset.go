@@ -2,8 +2,6 @@ package jwtsso
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/rsa"
 	"fmt"
 	"io"
 	"net/http"
@@ -98,9 +96,8 @@ func (s *keySet) entries(set jwk.Set) []keyEntry {
 		if err := k.Raw(&raw); err != nil {
 			continue
 		}
-		if !isPublicKey(raw) {
-			continue
-		}
+		// newKeyEntry accepts only RSA and P-256 public keys, so a
+		// symmetric ("oct") key in the set can never become an HMAC secret.
 		e, err := newKeyEntry(Key{ID: k.KeyID(), Algorithm: k.Algorithm().String(), PublicKey: raw}, s.allowed)
 		if err != nil {
 			continue
@@ -108,12 +105,4 @@ func (s *keySet) entries(set jwk.Set) []keyEntry {
 		out = append(out, e)
 	}
 	return out
-}
-
-func isPublicKey(k any) bool {
-	switch k.(type) {
-	case *rsa.PublicKey, *ecdsa.PublicKey:
-		return true
-	}
-	return false
 }

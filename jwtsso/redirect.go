@@ -114,8 +114,6 @@ func offOrigin(origin, u *url.URL) string {
 		return "scheme " + u.Scheme + " not allowed"
 	case u.User != nil:
 		return "userinfo not allowed"
-	case u.Opaque != "":
-		return "opaque URL"
 	case u.Scheme == "" && u.Host != "":
 		return "scheme-relative URL"
 	case u.Scheme == "" && !strings.HasPrefix(u.Path, "/"):

@@ -102,6 +102,9 @@ func headerRules() []verifyRule {
 			p := strings.Split(hs256(t, claims()), ".")
 			return `{"payload":"` + p[1] + `","protected":"` + p[0] + `","signature":"` + p[2] + `"}`
 		}},
+		{name: "b64 header is rejected", want: jwtsso.ErrMalformed, token: func(t *testing.T) string {
+			return sign(t, jwa.HS256, secret, claims(), map[string]any{"b64": true})
+		}},
 		{name: "crit header is rejected", want: jwtsso.ErrMalformed, token: func(t *testing.T) string {
 			return sign(t, jwa.HS256, secret, claims(), map[string]any{"crit": []string{"exp"}})
 		}},
