@@ -50,7 +50,7 @@
 //
 // [Minter] signs tokens the way a partner does, for tests and Go scripts.
 // In shell, with the SSO key in $SSO_KEY (openssl and basenc from
-// coreutils):
+// coreutils; testdata/interop/sign.sh is this script, run by the tests):
 //
 //	b64() { basenc --base64url | tr -d '=\n'; }
 //	iat=$(date +%s)
@@ -61,7 +61,8 @@
 //	  openssl dgst -sha256 -hmac "$SSO_KEY" -binary | b64)
 //	curl -sI "https://tenant.example.com/sso/jwt?jwt=$header.$payload.$sig"
 //
-// In Node, with the jsonwebtoken package:
+// In Node, with the jsonwebtoken package (testdata/interop/sign.js signs
+// the same way in the tests):
 //
 //	const jwt = require('jsonwebtoken');
 //	const crypto = require('crypto');

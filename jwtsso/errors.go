@@ -75,7 +75,7 @@ type AlgorithmError struct {
 }
 
 func (e *AlgorithmError) Error() string {
-	return fmt.Sprintf("jwtsso: algorithm %q not allowed (allowed: %s)", e.Got, strings.Join(e.Allowed, ", "))
+	return fmt.Sprintf("jwtsso: algorithm %q not allowed (allowed: %s)", clip(e.Got), strings.Join(e.Allowed, ", "))
 }
 
 // Unwrap returns ErrAlgorithm.
@@ -89,9 +89,9 @@ type UnknownKeyError struct {
 
 func (e *UnknownKeyError) Error() string {
 	if e.KeyID == "" {
-		return fmt.Sprintf("jwtsso: no key for algorithm %q", e.Algorithm)
+		return fmt.Sprintf("jwtsso: no key for algorithm %q", clip(e.Algorithm))
 	}
-	return fmt.Sprintf("jwtsso: unknown key id %q", e.KeyID)
+	return fmt.Sprintf("jwtsso: unknown key id %q", clip(e.KeyID))
 }
 
 // Unwrap returns ErrUnknownKey.
@@ -154,7 +154,7 @@ type ReplayError struct {
 	JTI string
 }
 
-func (e *ReplayError) Error() string { return fmt.Sprintf("jwtsso: token id %q already used", e.JTI) }
+func (e *ReplayError) Error() string { return fmt.Sprintf("jwtsso: token id %q already used", clip(e.JTI)) }
 
 // Unwrap returns ErrReplayed.
 func (e *ReplayError) Unwrap() error { return ErrReplayed }
@@ -165,7 +165,7 @@ type IssuerError struct {
 }
 
 func (e *IssuerError) Error() string {
-	return fmt.Sprintf("jwtsso: issuer %q, want %q", e.Got, e.Want)
+	return fmt.Sprintf("jwtsso: issuer %q, want %q", clip(e.Got), e.Want)
 }
 
 // Unwrap returns ErrIssuer.
@@ -178,7 +178,7 @@ type AudienceError struct {
 }
 
 func (e *AudienceError) Error() string {
-	return fmt.Sprintf("jwtsso: audience %q does not contain %q", e.Got, e.Want)
+	return fmt.Sprintf("jwtsso: audience %q does not contain %q", clipList(e.Got), e.Want)
 }
 
 // Unwrap returns ErrAudience.
@@ -225,4 +225,29 @@ func causes(sentinel, cause error) []error {
 		return []error{sentinel}
 	}
 	return []error{sentinel, cause}
+}
+
+// maxShown bounds how much of a token-supplied value an Error() repeats.
+const maxShown = 64
+
+// clip shortens a token-supplied value for an error message; %q then
+// escapes whatever it contains.
+func clip(s string) string {
+	if len(s) <= maxShown {
+		return s
+	}
+	return s[:maxShown] + "..."
+}
+
+// clipList clips each value and keeps at most four.
+func clipList(list []string) []string {
+	out := make([]string, 0, 4)
+	for i, s := range list {
+		if i == 4 {
+			out = append(out, "...")
+			break
+		}
+		out = append(out, clip(s))
+	}
+	return out
 }

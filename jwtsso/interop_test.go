@@ -89,3 +89,26 @@ func TestInteropJsonwebtoken(t *testing.T) {
 		wantErr(t, err, jwtsso.ErrStale)
 	})
 }
+
+// TestInteropShellScript runs the shell partner script from the package
+// documentation (openssl, coreutils basenc) and verifies its token.
+func TestInteropShellScript(t *testing.T) {
+	for _, tool := range []string{"bash", "openssl", "basenc"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed: %v", tool, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join("testdata", "interop", "sign.sh"))
+	cmd.Env = append(os.Environ(), "SSO_KEY="+string(secret), "EMAIL=someone@example.com",
+		"IAT="+strconv.FormatInt(t0.Unix(), 10))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("sign.sh: %v", err)
+	}
+	v, _ := newVerifier(t, nil)
+	if c := mustVerify(t, v, string(out)); c.Email != "someone@example.com" {
+		t.Fatalf("Email = %q", c.Email)
+	}
+}

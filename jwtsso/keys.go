@@ -24,8 +24,10 @@ const minRSABits = 2048
 
 // Key is one verification key.
 type Key struct {
-	// ID is the kid a token names to select this key. Optional when only
-	// one key is configured; required for public keys shared with a JWKS.
+	// ID is the kid a token names to select this key. A token that names
+	// a kid is checked with the key of that ID only (an unknown kid is
+	// rejected, even when keys without ID exist); a token without kid is
+	// checked with every key of its algorithm in turn. Optional.
 	ID string
 	// Algorithm is the one JWS algorithm this key verifies. Empty means
 	// HS256 for a Secret, RS256 for an RSA key and ES256 for a P-256 key.
