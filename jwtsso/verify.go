@@ -35,7 +35,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 		return nil, ErrTokenTooLarge
 	}
 	now := v.cfg.Now()
-	entry, payload, err := v.verifySignature(ctx, token)
+	entry, payload, err := v.verifySignature(ctx, token, now)
 	if err != nil {
 		return nil, err
 	}
@@ -55,8 +55,8 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 
 // verifySignature verifies the JWS with jwx, choosing keys through
 // keyProvider, and returns the key that verified it and the payload.
-func (v *Verifier) verifySignature(ctx context.Context, token string) (*keyEntry, []byte, error) {
-	kp := keyProvider{v: v, now: v.cfg.Now}
+func (v *Verifier) verifySignature(ctx context.Context, token string, now time.Time) (*keyEntry, []byte, error) {
+	kp := keyProvider{v: v, now: now}
 	kp.candidates = kp.buf[:0]
 	var used any
 	opts := append(make([]jws.VerifyOption, 0, 4), v.compact, jws.WithContext(ctx), jws.WithKeyProvider(&kp))
@@ -81,7 +81,7 @@ func (v *Verifier) verifySignature(ctx context.Context, token string) (*keyEntry
 // to jwx is always the key's own, and only when the header names it.
 type keyProvider struct {
 	v          *Verifier
-	now        func() time.Time
+	now        time.Time
 	kid        string
 	candidates []*keyEntry
 	buf        [MaxKeys]*keyEntry
@@ -109,7 +109,7 @@ func (kp *keyProvider) fetch(ctx context.Context, h jws.Headers) error {
 		return &MalformedError{Reason: "b64 header not supported"}
 	}
 	kp.kid = h.KeyID()
-	keys, err := kp.v.keysFor(ctx, kp.now(), kp.kid)
+	keys, err := kp.v.keysFor(ctx, kp.now, kp.kid)
 	if err != nil {
 		return err
 	}
