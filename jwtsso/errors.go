@@ -154,7 +154,9 @@ type ReplayError struct {
 	JTI string
 }
 
-func (e *ReplayError) Error() string { return fmt.Sprintf("jwtsso: token id %q already used", clip(e.JTI)) }
+func (e *ReplayError) Error() string {
+	return fmt.Sprintf("jwtsso: token id %q already used", clip(e.JTI))
+}
 
 // Unwrap returns ErrReplayed.
 func (e *ReplayError) Unwrap() error { return ErrReplayed }
