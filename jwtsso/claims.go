@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -49,122 +48,147 @@ func (c *Claims) Map() (map[string]any, error) {
 	return m, nil
 }
 
-// claimNames are the claims read into Claims, matched case-insensitively
-// (the IT Glue document sends "Jti" and "Email").
-var claimNames = [...]string{"iat", "exp", "nbf", "jti", "email", "iss", "sub", "aud"}
-
 // maxEpoch bounds numeric dates (year 5138) so conversions cannot
 // overflow.
 const maxEpoch = 1e11
 
-// parseClaims decodes the verified payload. A claim given twice under names
-// that differ only in case is ambiguous and rejected.
-func parseClaims(payload []byte) (*Claims, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(payload, &obj); err != nil || obj == nil {
-		return nil, &MalformedError{Reason: "payload is not a JSON object", Err: err}
-	}
-	var found [len(claimNames)]json.RawMessage
-	for name, raw := range obj {
-		for i, want := range claimNames {
-			if !strings.EqualFold(name, want) {
-				continue
-			}
-			if found[i] != nil {
-				return nil, &MalformedError{Reason: fmt.Sprintf("claim %q given twice (names differ only in case)", want)}
-			}
-			found[i] = raw
-		}
-	}
-	c := &Claims{Raw: payload}
-	return c, c.fill(found)
+// claimSet is the decoding target of a payload. encoding/json matches
+// object keys to these fields case-insensitively (the IT Glue document
+// sends "Jti" and "Email"), and calls a slot once per matching key, so a
+// claim sent twice (even as "email" and "Email") is seen and rejected as
+// ambiguous. Other claims are skipped here and stay in Claims.Raw.
+type claimSet struct {
+	Iat   dateSlot   `json:"iat"`
+	Exp   dateSlot   `json:"exp"`
+	Nbf   dateSlot   `json:"nbf"`
+	Jti   stringSlot `json:"jti"`
+	Email stringSlot `json:"email"`
+	Iss   stringSlot `json:"iss"`
+	Sub   stringSlot `json:"sub"`
+	Aud   audSlot    `json:"aud"`
 }
 
-func (c *Claims) fill(f [len(claimNames)]json.RawMessage) error {
-	var err error
-	set := func(e error) {
-		if err == nil {
-			err = e
-		}
-	}
-	c.IssuedAt, _ = numericDate("iat", f[0], set)
-	c.Expires, _ = numericDate("exp", f[1], set)
-	c.NotBefore, _ = numericDate("nbf", f[2], set)
-	c.JTI = stringClaim("jti", f[3], set)
-	c.Email = stringClaim("email", f[4], set)
-	c.Issuer = stringClaim("iss", f[5], set)
-	c.Subject = stringClaim("sub", f[6], set)
-	c.Audience = audience(f[7], set)
-	if err != nil {
-		return err
-	}
-	return c.required(f)
+// slot counts how often a claim occurred and whether it had the wrong type.
+type slot struct {
+	n   int
+	bad bool
 }
 
-// required checks iat and jti; a missing or blank email is reported by
-// NormalizeEmail.
-func (c *Claims) required(f [len(claimNames)]json.RawMessage) error {
+func (s *slot) problem(name, want string) error {
 	switch {
-	case f[0] == nil:
-		return &MissingClaimError{Claim: "iat"}
-	case c.JTI == "":
-		return &MissingClaimError{Claim: "jti"}
+	case s.n > 1:
+		return &MalformedError{Reason: fmt.Sprintf("claim %q given more than once", name)}
+	case s.bad:
+		return &MalformedError{Reason: fmt.Sprintf("claim %q is not %s", name, want)}
 	}
 	return nil
 }
 
-// numericDate reads a NumericDate (seconds since the epoch, possibly
-// fractional). A missing claim gives the zero time.
-func numericDate(name string, raw json.RawMessage, fail func(error)) (time.Time, bool) {
-	if raw == nil {
-		return time.Time{}, false
-	}
-	if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) {
-		fail(&MalformedError{Reason: fmt.Sprintf("claim %q is not a number", name)})
-		return time.Time{}, false
-	}
-	f, err := strconv.ParseFloat(string(raw), 64)
-	if err != nil || math.IsNaN(f) || f < 0 || f > maxEpoch {
-		fail(&MalformedError{Reason: fmt.Sprintf("claim %q is out of range", name), Err: err})
-		return time.Time{}, false
-	}
-	sec := math.Floor(f)
-	return time.Unix(int64(sec), int64((f-sec)*1e9)), true
+// dateSlot holds a NumericDate: seconds since the epoch, possibly
+// fractional, within [0, maxEpoch].
+type dateSlot struct {
+	slot
+	t time.Time
 }
 
-// stringClaim reads a JSON string; a missing claim gives "".
-func stringClaim(name string, raw json.RawMessage, fail func(error)) string {
-	if raw == nil {
-		return ""
-	}
-	if raw[0] != '"' {
-		fail(&MalformedError{Reason: fmt.Sprintf("claim %q is not a string", name)})
-		return ""
-	}
-	// raw is a JSON string that encoding/json already validated. Without
-	// escapes and with valid UTF-8 its content is the bytes between the
-	// quotes; otherwise let encoding/json unquote it.
-	if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-		return string(inner)
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		fail(&MalformedError{Reason: fmt.Sprintf("claim %q is not a string", name), Err: err})
-	}
-	return s
-}
-
-// audience reads aud: a string or an array of strings.
-func audience(raw json.RawMessage, fail func(error)) []string {
-	if raw == nil {
+// UnmarshalJSON implements json.Unmarshaler.
+func (d *dateSlot) UnmarshalJSON(b []byte) error {
+	d.n++
+	// b is valid JSON, so ParseFloat succeeds exactly for JSON numbers.
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || f < 0 || f > maxEpoch {
+		d.bad = true
 		return nil
 	}
-	if raw[0] == '"' {
-		return []string{stringClaim("aud", raw, fail)}
+	sec := math.Floor(f)
+	d.t = time.Unix(int64(sec), int64((f-sec)*1e9))
+	return nil
+}
+
+// stringSlot holds a JSON string.
+type stringSlot struct {
+	slot
+	s string
+}
+
+// UnmarshalJSON implements json.Unmarshaler. b is a JSON value that
+// encoding/json already validated.
+func (s *stringSlot) UnmarshalJSON(b []byte) error {
+	s.n++
+	if b[0] != '"' {
+		s.bad = true
+		return nil
 	}
-	var list []string
-	if raw[0] != '[' || json.Unmarshal(raw, &list) != nil {
-		fail(&MalformedError{Reason: `claim "aud" is not a string or a list of strings`})
+	// Without escapes and with valid UTF-8 the content is the bytes
+	// between the quotes; otherwise encoding/json unquotes it.
+	if inner := b[1 : len(b)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		s.s = string(inner)
+		return nil
 	}
-	return list
+	s.bad = json.Unmarshal(b, &s.s) != nil
+	return nil
+}
+
+// audSlot holds aud: a string or an array of strings.
+type audSlot struct {
+	slot
+	list []string
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (a *audSlot) UnmarshalJSON(b []byte) error {
+	a.n++
+	switch b[0] {
+	case '"':
+		var s stringSlot
+		_ = s.UnmarshalJSON(b)
+		a.list, a.bad = []string{s.s}, s.bad
+	case '[':
+		a.bad = json.Unmarshal(b, &a.list) != nil
+	default:
+		a.bad = true
+	}
+	return nil
+}
+
+// parseClaims decodes the verified payload, which must be a JSON object.
+func parseClaims(payload []byte) (*Claims, error) {
+	trimmed := bytes.TrimLeft(payload, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, &MalformedError{Reason: "payload is not a JSON object"}
+	}
+	var cs claimSet
+	if err := json.Unmarshal(payload, &cs); err != nil {
+		return nil, &MalformedError{Reason: "payload is not a JSON object", Err: err}
+	}
+	if err := cs.problem(); err != nil {
+		return nil, err
+	}
+	c := &Claims{
+		Raw: payload, IssuedAt: cs.Iat.t, Expires: cs.Exp.t, NotBefore: cs.Nbf.t,
+		JTI: cs.Jti.s, Email: cs.Email.s, Issuer: cs.Iss.s, Subject: cs.Sub.s, Audience: cs.Aud.list,
+	}
+	switch {
+	case cs.Iat.n == 0:
+		return nil, &MissingClaimError{Claim: "iat"}
+	case c.JTI == "":
+		return nil, &MissingClaimError{Claim: "jti"}
+	}
+	// A missing or blank email is reported by NormalizeEmail.
+	return c, nil
+}
+
+// problem reports the first claim sent twice or with the wrong type.
+func (cs *claimSet) problem() error {
+	for _, err := range [...]error{
+		cs.Iat.problem("iat", "a number"), cs.Exp.problem("exp", "a number"), cs.Nbf.problem("nbf", "a number"),
+		cs.Jti.problem("jti", "a string"), cs.Email.problem("email", "a string"),
+		cs.Iss.problem("iss", "a string"), cs.Sub.problem("sub", "a string"),
+		cs.Aud.problem("aud", "a string or a list of strings"),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

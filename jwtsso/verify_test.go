@@ -3,6 +3,7 @@ package jwtsso_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,12 +144,21 @@ func claimRules() []verifyRule {
 		{name: "email missing is rejected", want: jwtsso.ErrMissingClaim, token: without("email")},
 		{name: "email blank is rejected", want: jwtsso.ErrMissingClaim, token: set("email", "  ")},
 		{name: "iat as a string is malformed", want: jwtsso.ErrMalformed, token: set("iat", "1795003200")},
+		{name: "iat beyond year 5138 is malformed", want: jwtsso.ErrMalformed, token: set("iat", 1e12)},
+		{name: "negative iat is malformed", want: jwtsso.ErrMalformed, token: set("iat", -1)},
+		{name: "iat as true is malformed", want: jwtsso.ErrMalformed, token: set("iat", true)},
+		{name: "jti sent twice is malformed", want: jwtsso.ErrMalformed, token: func(t *testing.T) string {
+			return hs256(t, []byte(`{"iat":`+strconv.FormatInt(t0.Unix(), 10)+`,"jti":"a","jti":"b","email":"a@example.com"}`))
+		}},
 		{name: "jti as a number is malformed", want: jwtsso.ErrMalformed, token: set("jti", 7)},
 		{name: "email as a list is malformed", want: jwtsso.ErrMalformed, token: set("email", []string{"a@example.com"})},
 		{name: "email twice under different case is ambiguous", want: jwtsso.ErrMalformed, token: set("Email", "boss@example.com")},
 		{name: "jti twice under different case is ambiguous", want: jwtsso.ErrMalformed, token: set("JTI", "other")},
 		{name: "payload that is not an object is malformed", want: jwtsso.ErrMalformed, token: func(t *testing.T) string {
 			return hs256(t, []byte(`["iat"]`))
+		}},
+		{name: "null payload is malformed", want: jwtsso.ErrMalformed, token: func(t *testing.T) string {
+			return hs256(t, []byte(`null`))
 		}},
 	}
 	for _, bad := range []string{"no-at-sign", "a@b", "a@@example.com", "Some One <a@example.com>",
