@@ -62,6 +62,7 @@ type MalformedError struct {
 	Err    error  // underlying parser error, if any
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *MalformedError) Error() string { return "jwtsso: malformed token: " + e.Reason }
 
 // Unwrap returns the parser's error (for logs) and ErrMalformed.
@@ -74,6 +75,7 @@ type AlgorithmError struct {
 	Allowed []string // the allow-list (or the named key's algorithm)
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *AlgorithmError) Error() string {
 	return fmt.Sprintf("jwtsso: algorithm %q not allowed (allowed: %s)", clip(e.Got), strings.Join(e.Allowed, ", "))
 }
@@ -87,6 +89,7 @@ type UnknownKeyError struct {
 	Algorithm string // alg from the token header
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *UnknownKeyError) Error() string {
 	if e.KeyID == "" {
 		return fmt.Sprintf("jwtsso: no key for algorithm %q", clip(e.Algorithm))
@@ -103,6 +106,7 @@ type SignatureError struct {
 	Err   error  // the library's verification error
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *SignatureError) Error() string { return "jwtsso: bad signature" }
 
 // Unwrap returns ErrBadSignature and the library's error.
@@ -113,6 +117,7 @@ type MissingClaimError struct {
 	Claim string // "iat", "jti" or "email"
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *MissingClaimError) Error() string {
 	return fmt.Sprintf("jwtsso: missing claim %q", e.Claim)
 }
@@ -125,6 +130,7 @@ type EmailError struct {
 	Reason string
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *EmailError) Error() string { return "jwtsso: invalid email: " + e.Reason }
 
 // Unwrap returns ErrInvalidEmail.
@@ -141,6 +147,7 @@ type TimeError struct {
 	kind   error
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *TimeError) Error() string {
 	return fmt.Sprintf("%v (%s %s, now %s, margin %s)", e.kind, e.Claim,
 		e.Value.UTC().Format(time.RFC3339), e.Now.UTC().Format(time.RFC3339), e.Margin)
@@ -154,6 +161,7 @@ type ReplayError struct {
 	JTI string
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *ReplayError) Error() string {
 	return fmt.Sprintf("jwtsso: token id %q already used", clip(e.JTI))
 }
@@ -166,6 +174,7 @@ type IssuerError struct {
 	Got, Want string
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *IssuerError) Error() string {
 	return fmt.Sprintf("jwtsso: issuer %q, want %q", clip(e.Got), e.Want)
 }
@@ -179,6 +188,7 @@ type AudienceError struct {
 	Want string
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *AudienceError) Error() string {
 	return fmt.Sprintf("jwtsso: audience %q does not contain %q", clipList(e.Got), e.Want)
 }
@@ -192,6 +202,7 @@ type KeySetError struct {
 	Err error
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *KeySetError) Error() string { return "jwtsso: key set " + e.URL + " unavailable" }
 
 // Unwrap returns ErrKeySet and the cause.
@@ -203,6 +214,7 @@ type ReturnToError struct {
 	Reason string
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *ReturnToError) Error() string { return "jwtsso: return_to rejected: " + e.Reason }
 
 // Unwrap returns ErrReturnTo.
@@ -213,6 +225,7 @@ type ConfigError struct {
 	Problems []string
 }
 
+// Error implements error; the text is safe to show to the user.
 func (e *ConfigError) Error() string {
 	return "jwtsso: invalid config: " + strings.Join(e.Problems, "; ")
 }
