@@ -77,6 +77,21 @@ func TestInteropJsonwebtoken(t *testing.T) {
 			wantErr(t, err, jwtsso.ErrReplayed)
 		})
 	}
+	t.Run("jsonwebtoken alg none token is rejected", func(t *testing.T) {
+		v, _ := newVerifier(t, nil)
+		_, err := v.Verify(context.Background(), nodeSign(t, "ALG=none", iat, "EMAIL=a@example.com"))
+		wantErr(t, err, jwtsso.ErrAlgorithm)
+	})
+	t.Run("jsonwebtoken HS512 token is rejected unless allowed", func(t *testing.T) {
+		tok := nodeSign(t, key, iat, "EMAIL=a@example.com", "ALG=HS512")
+		v, _ := newVerifier(t, nil)
+		_, err := v.Verify(context.Background(), tok)
+		wantErr(t, err, jwtsso.ErrAlgorithm)
+		v, _ = newVerifier(t, func(c *jwtsso.Config) {
+			c.Algorithms, c.Keys = []string{"HS512"}, []jwtsso.Key{{Secret: secret, Algorithm: "HS512"}}
+		})
+		mustVerify(t, v, tok)
+	})
 	t.Run("jsonwebtoken token signed with another key is rejected", func(t *testing.T) {
 		v, _ := newVerifier(t, nil)
 		_, err := v.Verify(context.Background(), nodeSign(t, "SSO_KEY="+strings.Repeat("x", 32), iat, "EMAIL=a@example.com"))

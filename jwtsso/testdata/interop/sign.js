@@ -3,7 +3,8 @@
 //
 // Input (environment): SSO_KEY, EMAIL, IAT (seconds; default now),
 // CLAIM_CASE ("lower" or "capitalised", as in the document's example),
-// ALG (default HS256), KID (optional), EXPIRES_IN (optional, seconds).
+// ALG (default HS256; "none" makes the unsigned token an attacker would
+// send), KID (optional), EXPIRES_IN (optional, seconds).
 'use strict';
 const jwt = require('jsonwebtoken');
 const crypto = require('crypto');
