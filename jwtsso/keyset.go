@@ -82,14 +82,15 @@ func (s *keySet) fetch(ctx context.Context) ([]keyEntry, error) {
 	return s.entries(set), nil
 }
 
-// entries keeps the signing keys of set that have a kid, a supported type
-// and an allowed algorithm; others are ignored, as RFC 7517 asks for keys a
-// reader does not understand.
+// entries keeps the signing keys of set with a supported type and an
+// allowed algorithm; others are ignored, as RFC 7517 asks for keys a reader
+// does not understand. Keys without kid are tried in turn for tokens
+// without kid, like configured keys.
 func (s *keySet) entries(set jwk.Set) []keyEntry {
 	var out []keyEntry
 	for i := 0; i < set.Len() && len(out) < maxKeySetKeys; i++ {
 		k, _ := set.Key(i)
-		if k.KeyID() == "" || (k.KeyUsage() != "" && k.KeyUsage() != "sig") {
+		if k.KeyUsage() != "" && k.KeyUsage() != "sig" {
 			continue
 		}
 		var raw any

@@ -23,6 +23,7 @@ type jwksServer struct {
 	hits atomic.Int32
 	keys atomic.Value // map[string]any
 	code int
+	use  string // "use" of every key; empty means absent
 }
 
 func newJWKSServer(t *testing.T, keys map[string]any) *jwksServer {
@@ -41,7 +42,12 @@ func newJWKSServer(t *testing.T, keys map[string]any) *jwksServer {
 				t.Error(err)
 				return
 			}
-			_ = k.Set(jwk.KeyIDKey, kid)
+			if kid != "" {
+				_ = k.Set(jwk.KeyIDKey, kid)
+			}
+			if s.use != "" {
+				_ = k.Set(jwk.KeyUsageKey, s.use)
+			}
 			_ = set.AddKey(k)
 		}
 		_ = json.NewEncoder(w).Encode(set)
@@ -97,6 +103,22 @@ func TestKeySetRefetchOnUnknownKidIsRateLimited(t *testing.T) {
 	if n := s.hits.Load(); n != 2 {
 		t.Fatalf("fetched %d times; want 2", n)
 	}
+}
+
+func TestKeySetKeyWithoutKid(t *testing.T) {
+	rk := rsaKey(t)
+	s := newJWKSServer(t, map[string]any{"": rk.PublicKey})
+	v, _ := keySetVerifier(t, s)
+	mustVerify(t, v, sign(t, jwa.RS256, rk, claims(), nil))
+}
+
+func TestKeySetIgnoresEncryptionKeys(t *testing.T) {
+	rk := rsaKey(t)
+	s := newJWKSServer(t, map[string]any{"enc": rk.PublicKey})
+	s.use = "enc"
+	v, _ := keySetVerifier(t, s)
+	_, err := v.Verify(context.Background(), sign(t, jwa.RS256, rk, claims(), map[string]any{"kid": "enc"}))
+	wantErr(t, err, jwtsso.ErrUnknownKey)
 }
 
 func TestKeySetIgnoresSymmetricKeys(t *testing.T) {
