@@ -65,7 +65,7 @@ type keyEntry struct {
 	id       string
 	alg      jwa.SignatureAlgorithm
 	material any    // []byte, *rsa.PublicKey or *ecdsa.PublicKey
-	ns       string // replay namespace: kid, or a fingerprint of the key
+	ns       string // replay namespace: a fingerprint of the key (kids repeat across tenants)
 }
 
 func (p *problems) algorithms(algs []string) []string {
@@ -102,11 +102,7 @@ func newKeyEntry(k Key, allowed []string) (keyEntry, error) {
 	if !slices.Contains(allowed, alg) {
 		return keyEntry{}, fmt.Errorf("algorithm %s not in Algorithms", alg)
 	}
-	e := keyEntry{id: k.ID, alg: jwa.SignatureAlgorithm(alg), material: material, ns: k.ID}
-	if e.ns == "" {
-		e.ns = fingerprint(k)
-	}
-	return e, nil
+	return keyEntry{id: k.ID, alg: jwa.SignatureAlgorithm(alg), material: material, ns: fingerprint(k)}, nil
 }
 
 func keyMaterial(k Key) (string, any, error) {
@@ -154,8 +150,7 @@ func publicMaterial(alg string, pub crypto.PublicKey) (string, any, error) {
 	return "", nil, fmt.Errorf("unsupported public key type %T", pub)
 }
 
-// fingerprint names a key without kid in the replay cache without
-// revealing it.
+// fingerprint names a key in the replay cache without revealing it.
 func fingerprint(k Key) string {
 	h := sha256.New()
 	if k.Secret != nil {

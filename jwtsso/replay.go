@@ -2,6 +2,7 @@ package jwtsso
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -12,10 +13,12 @@ type ReplayCache interface {
 	Seen(ctx context.Context, key string, until time.Time) (bool, error)
 }
 
-// replayKey namespaces a jti by issuer and verifying key, so two partners
-// (or two keys) sharing a cache cannot collide or block each other.
+// replayKey namespaces a jti by verifying key and issuer, so two partners
+// (or two keys) sharing a cache cannot collide or block each other. The
+// key's fingerprint comes first and the issuer is length-prefixed, so no
+// choice of iss and jti can produce another key's entry.
 func replayKey(c *Claims, e *keyEntry) string {
-	return "jwtsso\x00" + c.Issuer + "\x00" + e.ns + "\x00" + c.JTI
+	return "jwtsso\x00" + e.ns + "\x00" + strconv.Itoa(len(c.Issuer)) + ":" + c.Issuer + c.JTI
 }
 
 // replayUntil is the first instant at which the token can no longer be

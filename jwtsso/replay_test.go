@@ -73,13 +73,32 @@ func TestReplayWindowLastsUntilTokenUnacceptable(t *testing.T) {
 
 func TestReplayKeyIsNamespacedByKey(t *testing.T) {
 	// Two tenants share one cache (as with Redis); their partners happen to
-	// use the same jti. Neither may block the other.
-	cache := replay.NewMemory(func() time.Time { return t0 })
+	// use the same jti, and even the same kid. Neither may block the other.
 	other := []byte("another-tenant-secret-of-32-bytes!!")
-	a, _ := newVerifier(t, func(c *jwtsso.Config) { c.ReplayCache = cache })
-	b, _ := newVerifier(t, func(c *jwtsso.Config) { c.ReplayCache, c.Keys = cache, []jwtsso.Key{{Secret: other}} })
-	mustVerify(t, a, hs256(t, claims()))
-	mustVerify(t, b, sign(t, "HS256", other, claims(), nil))
+	for _, kid := range []string{"", "1"} {
+		t.Run("kid "+kid, func(t *testing.T) {
+			cache := replay.NewMemory(func() time.Time { return t0 })
+			a, _ := newVerifier(t, func(c *jwtsso.Config) { c.ReplayCache, c.Keys = cache, []jwtsso.Key{{ID: kid, Secret: secret}} })
+			b, _ := newVerifier(t, func(c *jwtsso.Config) { c.ReplayCache, c.Keys = cache, []jwtsso.Key{{ID: kid, Secret: other}} })
+			hdr := map[string]any{}
+			if kid != "" {
+				hdr["kid"] = kid
+			}
+			mustVerify(t, a, sign(t, "HS256", secret, claims(), hdr))
+			mustVerify(t, b, sign(t, "HS256", other, claims(), hdr))
+		})
+	}
+}
+
+func TestReplayKeyCannotBeForgedThroughIssuer(t *testing.T) {
+	rc := &recordingCache{Memory: replay.NewMemory(func() time.Time { return t0 })}
+	v, _ := newVerifier(t, func(c *jwtsso.Config) { c.ReplayCache = rc })
+	// iss+jti "a"+"bc" and "ab"+"c" must not meet in the cache.
+	mustVerify(t, v, hs256(t, with(func(m map[string]any) { m["iss"], m["jti"] = "a", "bc" })))
+	mustVerify(t, v, hs256(t, with(func(m map[string]any) { m["iss"], m["jti"] = "ab", "c" })))
+	if rc.keys[0] == rc.keys[1] {
+		t.Fatalf("two issuer/jti splits share the replay key %q", rc.keys[0])
+	}
 }
 
 func TestReplayKeyIsNamespacedByIssuer(t *testing.T) {
