@@ -75,3 +75,33 @@ func ExampleMinter_Mint() {
 	// Output:
 	// eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJlbWFpbCI6InNvbWVvbmVAZXhhbXBsZS5jb20iLCJpYXQiOjE3OTUwMDMyMDAsImp0aSI6IjE3OTUwMDMyMDAvMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwIn0.EImUWp9dIktSjzzYWF4f_aSp-0WLLj7XR8NAEZkMuuA
 }
+
+func ExampleGenerateKey() {
+	// Deterministic here only to show the format; pass nil for crypto/rand.
+	key, _ := jwtsso.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{0x5a}, jwtsso.SecretSize)))
+	fmt.Println(len(key), key[:16]+"...")
+	// Output:
+	// 64 5a5a5a5a5a5a5a5a...
+}
+
+// Errors say what went wrong: branch with errors.Is, read details with
+// errors.As, and show Error() to the user.
+func ExampleVerifier_Verify_errors() {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	secret := []byte("an-sso-key-of-at-least-32-bytes!")
+	v, _ := jwtsso.New(jwtsso.Config{Keys: []jwtsso.Key{{Secret: secret}}, Now: func() time.Time { return now }})
+
+	// The partner's clock is five minutes behind.
+	partner := jwtsso.Minter{Secret: secret, Now: func() time.Time { return now.Add(-5 * time.Minute) }}
+	token, _ := partner.Mint(jwtsso.Token{Email: "someone@example.com"})
+
+	_, err := v.Verify(context.Background(), token)
+	var te *jwtsso.TimeError
+	if errors.Is(err, jwtsso.ErrStale) && errors.As(err, &te) {
+		fmt.Println(err)
+		fmt.Println("clock skew:", te.Now.Sub(te.Value))
+	}
+	// Output:
+	// jwtsso: token is stale (iat 2026-11-23T11:55:00Z, now 2026-11-23T12:00:00Z, margin 1m0s)
+	// clock skew: 5m0s
+}
