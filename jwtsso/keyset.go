@@ -17,13 +17,16 @@ const (
 	maxKeySetBytes = 256 << 10
 	// maxKeySetKeys bounds how many usable keys a JWKS may hold.
 	maxKeySetKeys = 32
-	// keySetRetry is the least time between two fetches triggered by an
-	// unknown kid, so hostile tokens cannot make us hammer the partner.
+	// keySetRetry is the least time between two fetch attempts that are
+	// not due to the refresh interval (unknown kid, failed fetch), so
+	// hostile tokens cannot make us hammer the partner.
 	keySetRetry = time.Minute
 )
 
 // keySet is a JWKS fetched on demand and kept for a while. Fetches are
-// serialised by mu; no goroutine runs in the background.
+// serialised by mu; no goroutine runs in the background. When a refetch
+// fails, the keys fetched before stay in use, so a partner's JWKS outage
+// does not stop logins with known keys.
 type keySet struct {
 	url     string
 	client  *http.Client
@@ -32,26 +35,48 @@ type keySet struct {
 
 	mu      sync.Mutex
 	keys    []keyEntry
-	fetched time.Time
+	fetched time.Time // last successful fetch
+	tried   time.Time // last attempt
+	lastErr error     // error of the last attempt, nil after a success
 }
 
-// lookup returns the keys of the set, fetching it when it is older than
-// refresh, or when kid is not in it and the last fetch is older than
-// keySetRetry.
+// lookup returns the keys of the set. It fetches the set when it was never
+// fetched, is older than refresh, or lacks kid, but never twice within
+// keySetRetry except for the refresh interval.
 func (s *keySet) lookup(ctx context.Context, now time.Time, kid string) ([]keyEntry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	age := now.Sub(s.fetched)
-	stale := s.fetched.IsZero() || age >= s.refresh
-	missing := kid != "" && !slices.ContainsFunc(s.keys, func(e keyEntry) bool { return e.id == kid })
-	if stale || (missing && age >= keySetRetry) {
-		keys, err := s.fetch(ctx)
-		if err != nil {
-			return nil, &KeySetError{URL: s.url, Err: err}
-		}
-		s.keys, s.fetched = keys, now
+	if s.due(now, kid) {
+		s.attempt(ctx, now)
+	}
+	if s.keys == nil && s.lastErr != nil {
+		return nil, &KeySetError{URL: s.url, Err: s.lastErr}
 	}
 	return s.keys, nil
+}
+
+// due reports whether lookup should fetch now.
+func (s *keySet) due(now time.Time, kid string) bool {
+	if !s.fetched.IsZero() && now.Sub(s.fetched) >= s.refresh && !now.Before(s.tried.Add(keySetRetry)) {
+		return true
+	}
+	missing := s.fetched.IsZero() || (kid != "" && !slices.ContainsFunc(s.keys, func(e keyEntry) bool { return e.id == kid }))
+	return missing && (s.tried.IsZero() || now.Sub(s.tried) >= keySetRetry)
+}
+
+// attempt fetches the set and records the outcome. A failure caused by the
+// caller's own context (cancelled, deadline) is not held against the next
+// caller.
+func (s *keySet) attempt(ctx context.Context, now time.Time) {
+	keys, err := s.fetch(ctx)
+	if err != nil && ctx.Err() != nil {
+		s.lastErr = err
+		return
+	}
+	s.tried, s.lastErr = now, err
+	if err == nil {
+		s.keys, s.fetched = keys, now
+	}
 }
 
 func (s *keySet) fetch(ctx context.Context) ([]keyEntry, error) {

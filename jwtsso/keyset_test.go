@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,17 +23,17 @@ type jwksServer struct {
 	*httptest.Server
 	hits atomic.Int32
 	keys atomic.Value // map[string]any
-	code int
-	use  string // "use" of every key; empty means absent
+	code atomic.Int32 // status to answer; 0 means 200 with the set
+	use  string       // "use" of every key; empty means absent; set before the first request
 }
 
 func newJWKSServer(t *testing.T, keys map[string]any) *jwksServer {
-	s := &jwksServer{code: http.StatusOK}
+	s := &jwksServer{}
 	s.keys.Store(keys)
 	s.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.hits.Add(1)
-		if s.code != http.StatusOK {
-			w.WriteHeader(s.code)
+		if code := s.code.Load(); code != 0 {
+			w.WriteHeader(int(code))
 			return
 		}
 		set := jwk.NewSet()
@@ -68,7 +69,7 @@ func keySetVerifier(t *testing.T, s *jwksServer) (*jwtsso.Verifier, *clock) {
 func TestKeySetURL(t *testing.T) {
 	rk, ek := rsaKey(t), ecKey(t)
 	s := newJWKSServer(t, map[string]any{"r1": rk.PublicKey, "e1": ek.PublicKey})
-	v, _ := keySetVerifier(t, s)
+	v, clk := keySetVerifier(t, s)
 
 	c := mustVerify(t, v, sign(t, jwa.RS256, rk, claims(), map[string]any{"kid": "r1"}))
 	if c.KeyID != "r1" {
@@ -77,6 +78,12 @@ func TestKeySetURL(t *testing.T) {
 	mustVerify(t, v, sign(t, jwa.ES256, ek, with(func(m map[string]any) { m["jti"] = "2" }), map[string]any{"kid": "e1"}))
 	if n := s.hits.Load(); n != 1 {
 		t.Fatalf("JWKS fetched %d times for two tokens; want 1 (cached)", n)
+	}
+	// Well within the refresh interval, a known kid never refetches.
+	clk.t = t0.Add(30 * time.Minute)
+	mustVerify(t, v, sign(t, jwa.RS256, rk, map[string]any{"iat": clk.t.Unix(), "jti": "3", "email": "a@example.com"}, map[string]any{"kid": "r1"}))
+	if n := s.hits.Load(); n != 1 {
+		t.Fatalf("JWKS fetched %d times within the refresh interval; want 1", n)
 	}
 }
 
@@ -134,7 +141,7 @@ func TestKeySetIgnoresSymmetricKeys(t *testing.T) {
 
 func TestKeySetUnavailable(t *testing.T) {
 	s := newJWKSServer(t, nil)
-	s.code = http.StatusInternalServerError
+	s.code.Store(http.StatusInternalServerError)
 	v, _ := keySetVerifier(t, s)
 	_, err := v.Verify(context.Background(), sign(t, jwa.RS256, rsaKey(t), claims(), map[string]any{"kid": "r1"}))
 	var ke *jwtsso.KeySetError
@@ -153,3 +160,61 @@ func TestKeySetHonoursContext(t *testing.T) {
 		t.Fatalf("err = %v; want context.Canceled", err)
 	}
 }
+
+func TestKeySetOutageKeepsKnownKeys(t *testing.T) {
+	rk := rsaKey(t)
+	s := newJWKSServer(t, map[string]any{"r1": rk.PublicKey})
+	v, clk := keySetVerifier(t, s)
+	tokenAt := func(jti string) string {
+		return sign(t, jwa.RS256, rk, map[string]any{"iat": clk.t.Unix(), "jti": jti, "email": "a@example.com"}, map[string]any{"kid": "r1"})
+	}
+	mustVerify(t, v, tokenAt("1"))
+
+	// After the refresh interval the partner's JWKS endpoint is down: the
+	// refetch fails, the key fetched before still verifies.
+	s.code.Store(http.StatusServiceUnavailable)
+	clk.t = t0.Add(jwtsso.DefaultKeySetRefresh + time.Second)
+	mustVerify(t, v, tokenAt("2"))
+	// And the failed endpoint is not asked again within a minute.
+	clk.t = clk.t.Add(30 * time.Second)
+	mustVerify(t, v, tokenAt("3"))
+	if n := s.hits.Load(); n != 2 {
+		t.Fatalf("JWKS fetched %d times; want 2 (first fetch, one failed refresh)", n)
+	}
+}
+
+func TestKeySetFailureIsRetriedAtMostOnceAMinute(t *testing.T) {
+	rk := rsaKey(t)
+	s := newJWKSServer(t, map[string]any{"r1": rk.PublicKey})
+	s.code.Store(http.StatusInternalServerError)
+	v, clk := keySetVerifier(t, s)
+	tokenAt := func(jti string) string {
+		return sign(t, jwa.RS256, rk, map[string]any{"iat": clk.t.Unix(), "jti": jti, "email": "a@example.com"}, map[string]any{"kid": "r1"})
+	}
+	for i := range 3 {
+		_, err := v.Verify(context.Background(), tokenAt(strconv.Itoa(i)))
+		wantErr(t, err, jwtsso.ErrKeySet)
+	}
+	if n := s.hits.Load(); n != 1 {
+		t.Fatalf("JWKS fetched %d times within a minute of a failure; want 1", n)
+	}
+	s.code.Store(0)
+	clk.t = t0.Add(keySetRetryForTest)
+	mustVerify(t, v, tokenAt("ok"))
+}
+
+func TestKeySetCancelledCallerDoesNotBlockOthers(t *testing.T) {
+	rk := rsaKey(t)
+	s := newJWKSServer(t, map[string]any{"r1": rk.PublicKey})
+	v, _ := keySetVerifier(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tok := sign(t, jwa.RS256, rk, claims(), map[string]any{"kid": "r1"})
+	if _, err := v.Verify(ctx, tok); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled Verify: err = %v; want context.Canceled", err)
+	}
+	mustVerify(t, v, tok)
+}
+
+// keySetRetryForTest is the package's retry interval (one minute).
+const keySetRetryForTest = time.Minute
