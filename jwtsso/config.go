@@ -40,8 +40,10 @@ type Config struct {
 
 	// KeySetURL, when set, is an https JWKS URL of the partner's public
 	// keys (RS256, ES256). It is fetched with HTTPClient on first use,
-	// again after KeySetRefresh, and at most once a minute when a token
-	// names an unknown kid.
+	// again after KeySetRefresh, and when a token names an unknown kid;
+	// never more than once a minute apart from the refresh. If a refetch
+	// fails, the keys fetched before stay in use. Symmetric keys in the
+	// set are ignored.
 	KeySetURL string
 	// HTTPClient fetches KeySetURL; nil means http.DefaultClient.
 	HTTPClient *http.Client
