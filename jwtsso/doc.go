@@ -16,8 +16,8 @@
 //
 // # Keys
 //
-// [GenerateKey] makes a 256-bit shared secret to show the administrator
-// once. [Config.Keys] holds every active key: during a rotation the old and
+// [GenerateKey] makes a 256-bit shared secret, hex-encoded, to show the
+// administrator once; the partner signs with that string as the HMAC key. [Config.Keys] holds every active key: during a rotation the old and
 // the new key are both configured, and a token is checked with the key its
 // kid names, or without kid with each key of its algorithm in turn (at most
 // [MaxKeys]). RS256 and ES256 work with a configured public key or a JWKS
@@ -29,8 +29,8 @@
 // default); "none" is never accepted and a key verifies only with its own
 // algorithm, so an RSA public key cannot be used as an HMAC secret. iat,
 // jti and email are required; claim names match case-insensitively (the
-// IT Glue document sends "Jti" and "Email") and a claim given twice under
-// such names is rejected. iat must lie within [Config.IssuedAtMargin] of
+// IT Glue document sends "Jti" and "Email") and a claim given twice, even
+// under names that differ only in case, is rejected. iat must lie within [Config.IssuedAtMargin] of
 // our clock in both directions; exp is honoured when present; iss and aud
 // are checked when configured. A jti is accepted once: the [ReplayCache]
 // keeps it, namespaced by issuer and key, until the token could no longer
@@ -41,10 +41,11 @@
 //
 // Every failure wraps one sentinel ([ErrStale], [ErrExpired],
 // [ErrReplayed], [ErrBadSignature], [ErrMissingClaim], [ErrUnknownKey],
-// ...) for [errors.Is] and is a typed error ([TimeError], [ReplayError],
-// [SignatureError], [MissingClaimError], [UnknownKeyError], ...) for
-// [errors.As]. Error() is safe to show to the user; Unwrap gives the
-// library's cause for logs.
+// ...) for [errors.Is]; all but [ErrTokenTooLarge] and [ErrReplayCache]
+// come as a typed error ([TimeError], [ReplayError], [SignatureError],
+// [MissingClaimError], [UnknownKeyError], ...) for [errors.As]. Error() is
+// safe to show to the user (token-supplied values are quoted and
+// shortened); Unwrap gives the library's or the cache's cause for logs.
 //
 // # A partner's login script
 //
