@@ -218,3 +218,29 @@ func TestKeySetCancelledCallerDoesNotBlockOthers(t *testing.T) {
 
 // keySetRetryForTest is the package's retry interval (one minute).
 const keySetRetryForTest = time.Minute
+
+func TestTokenKeyHeadersAreNeverFollowed(t *testing.T) {
+	// jku and jwk in the header name the attacker's own key; only
+	// configured keys may verify.
+	attacker := rsaKey(t)
+	s := newJWKSServer(t, map[string]any{"evil": attacker.PublicKey})
+	pub, err := jwk.FromRaw(attacker.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = pub.Set(jwk.KeyIDKey, "evil")
+	v, _ := newVerifier(t, func(c *jwtsso.Config) {
+		c.Algorithms, c.Keys = []string{"RS256"}, []jwtsso.Key{{ID: "partner", PublicKey: &rsaKey(t).PublicKey}}
+	})
+	for name, hdr := range map[string]map[string]any{
+		"jku": {"jku": s.URL, "kid": "evil"},
+		"jwk": {"jwk": pub},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := v.Verify(context.Background(), sign(t, jwa.RS256, attacker, claims(), hdr))
+			if err == nil || s.hits.Load() != 0 {
+				t.Fatalf("err = %v, key set fetched %d times; want rejection without fetching", err, s.hits.Load())
+			}
+		})
+	}
+}
