@@ -29,7 +29,8 @@ var claimMappingKeys = map[string]func(*mapping.Rules, string){
 
 // compileRules builds the connection's mapper.
 func compileRules(c *Connection) (*mapping.Mapper, error) {
-	r := mapping.Rules{EmailPattern: c.EmailPattern, NameOptional: c.Mapping.NameOptional}
+	// Partner JWTs carry only the email (IT Glue), so their name is optional.
+	r := mapping.Rules{EmailPattern: c.EmailPattern, NameOptional: c.Mapping.NameOptional || c.Kind == KindJWT}
 	for k, v := range c.Parameters.ClaimMapping {
 		if set, ok := claimMappingKeys[k]; ok {
 			set(&r, v)
@@ -113,6 +114,8 @@ func (h *Handler) compile(ctx context.Context, tenant string, c Connection) (*co
 		cc.rp, err = h.newRP(tenant, &c)
 	case c.Kind == KindSAML:
 		cc.proto, err = h.samlSP(ctx, tenant, &c)
+	case c.Kind == KindJWT:
+		cc.proto, err = h.jwtVerifier(&c)
 	}
 	if err != nil {
 		return nil, err

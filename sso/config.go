@@ -50,7 +50,8 @@ type Config struct {
 	// Memberships enables group and permission sync on login for
 	// connections whose GroupSync is strict or additive.
 	Memberships groupsync.MembershipStore
-	// ReturnTo validates return_to values; nil accepts only local paths.
+	// ReturnTo validates return_to values; nil means [SameOrigin] with the
+	// origin of BaseURL.
 	ReturnTo ReturnToChecker
 	// DefaultReturnTo is where users land without return_to (default "/").
 	DefaultReturnTo string
@@ -84,6 +85,7 @@ type Handler struct {
 	cfg          Config
 	base         string // BaseURL without trailing slash
 	prefix       string // path of BaseURL
+	origin       string // scheme://host[:port] of BaseURL
 	mux          *http.ServeMux
 	cache        cache
 	catalog      *mapping.Catalog
@@ -112,6 +114,7 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/")}
 	h.prefix = strings.TrimRight(u.EscapedPath(), "/")
+	h.origin = u.Scheme + "://" + u.Host
 	h.setDefaults()
 	h.cache.items = map[compiledKey]*compiled{}
 	h.catalog, _ = mapping.NewCatalog(mapping.CatalogConfig{})
@@ -129,7 +132,7 @@ func (h *Handler) setDefaults() {
 		c.DefaultReturnTo = "/"
 	}
 	if c.ReturnTo == nil {
-		c.ReturnTo = LocalPaths{}
+		c.ReturnTo = SameOrigin{Origin: h.origin}
 	}
 	if c.ErrorPage == nil {
 		c.ErrorPage = DefaultErrorPage{}

@@ -50,6 +50,7 @@ type envOptions struct {
 	userStore sso.UserStore
 	mount     func(h *sso.Handler) http.Handler // default: mux.Handle("/sso/", h)
 	cfg       func(*sso.Config)
+	secrets   sso.Secrets
 }
 
 // oidcConn is an OIDC connection to the env's provider, client "app".
@@ -105,7 +106,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 			}
 		}
 	}
-	e.store, err = sso.NewMemoryStore(sso.Secrets{}, o.tenants...)
+	e.store, err = sso.NewMemoryStore(o.secrets, o.tenants...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +135,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 		Logger:      slog.New(slog.NewTextHandler(e.logs, nil)),
 		DebugClaims: 8,
 		HTTPClient:  op.Client(),
+		Secrets:     o.secrets,
 	}
 	if o.cfg != nil {
 		o.cfg(&cfg)

@@ -41,7 +41,7 @@ func TestOIDCLoginJITEndsInSessionWithSpacesRolesAndGroups(t *testing.T) {
 	if !slices.Equal(res.Decision.Groups, []string{"ops"}) || !slices.Equal(res.Decision.Permissions, []string{"deploy"}) {
 		t.Errorf("groups %v permissions %v", res.Decision.Groups, res.Decision.Permissions)
 	}
-	if res.Decision.Timezone != "Europe/Berlin" || res.ReturnTo != "/dashboard?tab=1" {
+	if res.Decision.Timezone != "Europe/Berlin" || res.ReturnTo != e.srv.URL+"/dashboard?tab=1" {
 		t.Errorf("timezone %q returnTo %q", res.Decision.Timezone, res.ReturnTo)
 	}
 	held := e.members.Held(res.User.ID)
@@ -61,7 +61,7 @@ func TestOIDCLoginJITEndsInSessionWithSpacesRolesAndGroups(t *testing.T) {
 	u.Claims["groups"] = []any{"unmapped-guid"}
 	e.op.SetUser(u)
 	res2 := e.wantLoggedIn(e.login("/sso/acme/login"))
-	if res2.Created || res2.Linked || res2.User.ID != res.User.ID || res2.ReturnTo != "/" {
+	if res2.Created || res2.Linked || res2.User.ID != res.User.ID || res2.ReturnTo != e.srv.URL+"/" {
 		t.Errorf("second login: created=%v linked=%v user %q (want %q) returnTo %q", res2.Created, res2.Linked, res2.User.ID, res.User.ID, res2.ReturnTo)
 	}
 	if held := e.members.Held(res.User.ID); len(held) != 0 {

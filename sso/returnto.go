@@ -1,8 +1,7 @@
 package sso
 
 import (
-	"errors"
-	"strings"
+	"github.com/ssokit/ssokit/jwtsso"
 )
 
 // ReturnToChecker approves the return_to of a login: it returns the URL to
@@ -12,25 +11,17 @@ type ReturnToChecker interface {
 	CheckReturnTo(raw string) (string, error)
 }
 
-// ErrReturnTo is wrapped by return_to refusals of [LocalPaths].
-var ErrReturnTo = errors.New("sso: return_to not allowed")
-
-// LocalPaths accepts only absolute paths on the host itself ("/x?y"), never
-// a URL with a scheme or host, a scheme-relative "//host" or a backslash.
-type LocalPaths struct{}
+// SameOrigin accepts a path or an absolute URL on Origin
+// (scheme://host[:port]) and returns it as an absolute URL on Origin; the
+// rules are [jwtsso.CheckReturnTo]'s. It is the default checker, with the
+// origin of Config.BaseURL.
+type SameOrigin struct {
+	Origin string
+}
 
 // CheckReturnTo implements [ReturnToChecker].
-func (LocalPaths) CheckReturnTo(raw string) (string, error) {
-	if len(raw) > 2048 || !strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "//") ||
-		strings.ContainsAny(raw, "\\") {
-		return "", ErrReturnTo
-	}
-	for _, r := range raw {
-		if r < 0x20 || r == 0x7f {
-			return "", ErrReturnTo
-		}
-	}
-	return raw, nil
+func (s SameOrigin) CheckReturnTo(raw string) (string, error) {
+	return jwtsso.CheckReturnTo(s.Origin, raw)
 }
 
 // returnTo validates raw, "" giving the default.

@@ -82,7 +82,7 @@ func TestSAMLLoginEndsInSessionWithSpacesRolesAndGroups(t *testing.T) {
 	acs, _ := url.Parse(e.srv.URL + "/sso/acme/saml/acs")
 	stateCookies := e.browser.Jar.Cookies(acs)
 	res := e.wantLoggedIn(e.postACS(e.browser, form))
-	if res.User.Email != "bob@acme.example" || res.User.Name != "Bob Builder" || !res.Created || res.ReturnTo != "/projects" {
+	if res.User.Email != "bob@acme.example" || res.User.Name != "Bob Builder" || !res.Created || res.ReturnTo != e.srv.URL+"/projects" {
 		t.Errorf("result: user %+v created %v returnTo %q", res.User, res.Created, res.ReturnTo)
 	}
 	if res.Identity.Issuer != idp.EntityID || res.Identity.Subject != "bob@acme.example" {
