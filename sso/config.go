@@ -42,6 +42,9 @@ type Config struct {
 	Store ConnectionStore
 	// Users is the host's user database. Required.
 	Users UserStore
+	// Provisioned finds SCIM-provisioned users on their first login
+	// (optional; see [SCIMUsers]).
+	Provisioned ProvisionedUsers
 	// Sessions starts the host's session after a login. Required.
 	Sessions SessionStarter
 	// Catalog gives each tenant's spaces, roles and groups; nil means an

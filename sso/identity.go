@@ -32,6 +32,9 @@ type Result struct {
 	User       User
 	// Created reports a user created by this login (JIT).
 	Created bool
+	// ProvisionedID is the SCIM id of the provisioned user this first
+	// login created the host user from (see [ProvisionedUsers]).
+	ProvisionedID string
 	// Linked reports a first link of (issuer, subject) to the user.
 	Linked   bool
 	Identity Identity

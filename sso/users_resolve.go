@@ -27,6 +27,11 @@ func (h *Handler) resolveUser(ctx context.Context, cc *compiled, res *Result) er
 		if u, err = users.FindByEmail(ctx, tenant, prof.Email); err != nil {
 			return newError(CodeSession, err)
 		}
+		if u == nil {
+			if u, err = h.fromProvisioned(ctx, tenant, prof, res); err != nil {
+				return err
+			}
+		}
 		if u == nil && cc.conn.Provisioning == ExistingOnly {
 			return newError(CodeNotAllowed, fmt.Errorf("sso: no user with this email in tenant %q", tenant))
 		}
