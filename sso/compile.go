@@ -67,20 +67,28 @@ type cache struct {
 	items map[compiledKey]*compiled
 }
 
-// get returns the compiled state of c, building it once per version.
+// compiledFor returns the compiled state of c, building it once per
+// version. Building happens outside the lock, so a slow metadata fetch of
+// one connection does not hold up logins through the others.
 func (h *Handler) compiledFor(ctx context.Context, tenant string, c Connection) (*compiled, error) {
 	k := compiledKey{tenant, c.connectionID()}
 	h.cache.mu.Lock()
-	defer h.cache.mu.Unlock()
-	if cc, ok := h.cache.items[k]; ok && cc.conn.Version == c.Version {
+	cc, ok := h.cache.items[k]
+	h.cache.mu.Unlock()
+	if ok && cc.conn.Version == c.Version {
 		return cc, nil
 	}
 	cc, err := h.compile(ctx, tenant, c)
 	if err != nil {
 		return nil, err
 	}
-	h.cache.items[k] = cc
 	h.compilations.Add(1)
+	h.cache.mu.Lock()
+	defer h.cache.mu.Unlock()
+	if old, ok := h.cache.items[k]; ok && old.conn.Version == cc.conn.Version {
+		return old, nil // a concurrent login stored this version
+	}
+	h.cache.items[k] = cc
 	return cc, nil
 }
 
