@@ -22,6 +22,7 @@ func TestOIDCLoginThroughTheDevelopmentProvider(t *testing.T) {
 		`<span id="email">ann@acme.example</span>`, "via SSO connection <b>okta</b>", "account created by this login",
 		"<td>DevOps</td><td>Space Developer</td>", "<td>Trial</td><td>Space Member</td>",
 		`<span class="tag">platform-team</span>`, "Europe/Berlin",
+		"<td>group:platform-team</td><td>identity provider (synced on login)</td>",
 		"<code>id_token:space_name</code>", "not-a-known-group")
 	if strings.Contains(me, `<span class="tag">finance</span>`) {
 		t.Error("ann got the finance group her token does not name")

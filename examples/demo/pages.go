@@ -115,7 +115,22 @@ type meData struct {
 	*session
 	Claims      []mapping.Entry
 	Explanation string
-	Held        []groupsync.Held
+	Held        []heldRow
+}
+
+// heldRow is one membership or permission the user holds, with who gave it.
+type heldRow struct{ ID, Origin string }
+
+func heldRows(held []groupsync.Held) []heldRow {
+	rows := make([]heldRow, 0, len(held))
+	for _, h := range held {
+		origin := "given by hand"
+		if h.Origin == groupsync.OriginIdP {
+			origin = "identity provider (synced on login)"
+		}
+		rows = append(rows, heldRow{ID: h.Grant.String(), Origin: origin})
+	}
+	return rows
 }
 
 // me shows what the last login decided: spaces and roles, groups,
@@ -126,7 +141,7 @@ func (a *app) me(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	d := meData{session: s, Held: a.members.Held(s.User.ID)}
+	d := meData{session: s, Held: heldRows(a.members.Held(s.User.ID))}
 	if s.Login != nil {
 		d.Claims = s.Login.Identity.Claims.List()
 		d.Explanation = s.Login.Decision.Explain()
