@@ -27,6 +27,18 @@ func chromium(t *testing.T) context.Context {
 		}
 		path = "/usr/bin/chromium"
 	}
+	// A fresh profile. Not t.TempDir: Chromium's helper processes may
+	// still write to it while the test's cleanup removes it, which would
+	// fail the test, so removal here is best effort.
+	profile, err := os.MkdirTemp("", "ssokit-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if os.RemoveAll(profile) != nil {
+			_ = os.RemoveAll(profile)
+		}
+	})
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Flag("headless", true),
@@ -36,7 +48,7 @@ func chromium(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1200, 1400),
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
