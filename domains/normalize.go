@@ -2,6 +2,7 @@ package domains
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
@@ -79,6 +80,9 @@ func canonical(name string) (string, error) {
 	if len(name) > MaxInputLen {
 		return "", nameErr(name, ErrInvalidName, "longer than 1024 bytes")
 	}
+	if !utf8.ValidString(name) {
+		return "", nameErr(name, ErrInvalidName, "not valid UTF-8")
+	}
 	s := strings.TrimSuffix(name, ".")
 	if s == "" {
 		return "", nameErr(name, ErrInvalidName, "empty")
@@ -88,6 +92,11 @@ func canonical(name string) (string, error) {
 		return "", nameErr(name, ErrInvalidName, "not a valid domain name")
 	}
 	ascii = strings.ToLower(ascii)
+	// The result must itself be valid, so that it is a fixed point: every
+	// xn-- label decodes to a valid label.
+	if again, err := profile.ToASCII(ascii); err != nil || again != ascii {
+		return "", nameErr(name, ErrInvalidName, "not a valid domain name")
+	}
 	if reason := checkLDH(ascii); reason != "" {
 		return "", nameErr(name, ErrInvalidName, reason)
 	}
@@ -95,7 +104,7 @@ func canonical(name string) (string, error) {
 }
 
 // checkLDH re-checks the result in plain ASCII terms, independent of the
-// IDNA library: two or more labels of 1 to 63 letters, digits and hyphens,
+// IDNA library: labels of 1 to 63 letters, digits and hyphens,
 // no hyphen at either end, at most 253 bytes, a top-level label that is not
 // all digits (which would make it an IP address).
 func checkLDH(s string) string {
@@ -103,9 +112,6 @@ func checkLDH(s string) string {
 		return "longer than 253 bytes"
 	}
 	labels := strings.Split(s, ".")
-	if len(labels) < 2 {
-		return "needs at least two labels"
-	}
 	for _, l := range labels {
 		if r := checkLabel(l); r != "" {
 			return r
@@ -142,9 +148,12 @@ func allDigits(s string) bool {
 	return true
 }
 
-// checkOwnable refuses public suffixes and consumer domains (and their
-// subdomains: mail.gmail.com is still Google's).
+// checkOwnable refuses single labels, public suffixes and consumer
+// domains (and their subdomains: mail.gmail.com is still Google's).
 func checkOwnable(canon string, consumer map[string]bool) error {
+	if !strings.Contains(canon, ".") {
+		return nameErr(canon, ErrPublicSuffix, "is a top-level name; claim a domain registered under it")
+	}
 	if suffix, _ := publicsuffix.PublicSuffix(canon); suffix == canon {
 		return nameErr(canon, ErrPublicSuffix, "is a public suffix; claim a domain registered under it")
 	}
