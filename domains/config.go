@@ -31,9 +31,14 @@ type Config struct {
 	// _ssokit-verification.example.com.
 	RecordLabel string
 	// ConsumerDomains are refused as tenant domains (with their
-	// subdomains). Nil means [DefaultConsumerDomains]; a non-nil list
-	// replaces it.
+	// subdomains) in addition to [DefaultConsumerDomains].
 	ConsumerDomains []string
+	// InsecureAllowConsumerDomains removes names from the refused list,
+	// e.g. for a mail provider whose own staff log in with its domain. A
+	// name listed here can be claimed and, once verified, vouches for
+	// every mailbox under it: it MUST NOT be a domain where strangers can
+	// open mailboxes.
+	InsecureAllowConsumerDomains []string
 	// PendingExpiry: a pending domain older than this becomes failed in
 	// [Service.Expire]. Zero means [DefaultPendingExpiry].
 	PendingExpiry time.Duration
@@ -104,25 +109,28 @@ func (c Config) validate() (map[string]bool, []error) {
 	if c.RecheckMisses < 0 {
 		errs = append(errs, errors.New("domains: RecheckMisses is negative"))
 	}
-	consumer, cerrs := consumerSet(c.ConsumerDomains)
-	return consumer, append(errs, cerrs...)
+	set := defaultConsumerSet()
+	errs = append(errs, editSet(set, "ConsumerDomains", c.ConsumerDomains, true)...)
+	errs = append(errs, editSet(set, "InsecureAllowConsumerDomains", c.InsecureAllowConsumerDomains, false)...)
+	return set, errs
 }
 
-func consumerSet(list []string) (map[string]bool, []error) {
-	if list == nil {
-		return defaultConsumerSet(), nil
-	}
-	set := make(map[string]bool, len(list))
+// editSet adds (or removes) the canonical form of each name to set.
+func editSet(set map[string]bool, field string, names []string, add bool) []error {
 	var errs []error
-	for i, d := range list {
+	for i, d := range names {
 		canon, err := canonical(d)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("domains: ConsumerDomains[%d]: %w", i, err))
+			errs = append(errs, fmt.Errorf("domains: %s[%d]: %w", field, i, err))
 			continue
 		}
-		set[canon] = true
+		if add {
+			set[canon] = true
+		} else {
+			delete(set, canon)
+		}
 	}
-	return set, errs
+	return errs
 }
 
 func orDuration(d, def time.Duration) time.Duration {

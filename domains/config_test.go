@@ -19,11 +19,13 @@ func TestNewValidatesEverythingAtOnce(t *testing.T) {
 		PendingExpiry:   -time.Hour,
 		RecheckMisses:   -1,
 		ConsumerDomains: []string{"ok.example", "not a domain"},
+
+		InsecureAllowConsumerDomains: []string{"-bad.example"},
 	})
 	if err == nil {
 		t.Fatal("bad config accepted")
 	}
-	for _, want := range []string{"RecordLabel", "PendingExpiry", "RecheckMisses", "ConsumerDomains[1]"} {
+	for _, want := range []string{"RecordLabel", "PendingExpiry", "RecheckMisses", "ConsumerDomains[1]", "InsecureAllowConsumerDomains[0]"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %s", err, want)
 		}

@@ -52,6 +52,20 @@ func TestExpirePending(t *testing.T) {
 			t.Fatal("expired domain trusted")
 		}
 	})
+	t.Run("a failed domain cannot be verified, only claimed again", func(t *testing.T) {
+		e := newEnv(t)
+		d := e.claim("tenant-a", "acme.example")
+		e.clock.Advance(30 * 24 * time.Hour)
+		if _, err := e.svc.Expire(ctx); err != nil {
+			t.Fatal(err)
+		}
+		e.publish(d)
+		_, err := e.svc.Verify(ctx, "tenant-a", "acme.example")
+		wantErr(t, err, domains.ErrState)
+		if e.get("tenant-a", "acme.example").State != domains.Failed {
+			t.Fatal("failed domain verified")
+		}
+	})
 	t.Run("claiming a failed domain again starts over with a new token", func(t *testing.T) {
 		e := newEnv(t)
 		old := e.claim("tenant-a", "acme.example")

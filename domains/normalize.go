@@ -28,7 +28,7 @@ var profile = idna.New(
 )
 
 // DefaultConsumerDomains returns the consumer mail domains refused by
-// [Normalize] and by a [Service] whose Config.ConsumerDomains is nil. Anyone
+// [Normalize] and by every [Service] (see Config.ConsumerDomains). Anyone
 // can open an account there, so no tenant may own them. A new slice is
 // returned on each call.
 func DefaultConsumerDomains() []string {

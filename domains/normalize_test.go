@@ -95,25 +95,33 @@ func TestDefaultConsumerDomainsAreAllRefused(t *testing.T) {
 }
 
 func TestConfiguredConsumerDomains(t *testing.T) {
-	svc, err := domains.New(domains.Config{ConsumerDomains: []string{"Mail.Corp-Hoster.example."}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	_, err = svc.Claim(ctx, "tenant-a", "mail.corp-hoster.example")
-	wantErr(t, err, domains.ErrConsumerDomain)
-	if _, err := svc.Claim(ctx, "tenant-a", "gmail.com"); err != nil {
-		t.Fatalf("a replaced list still refuses gmail.com: %v", err)
-	}
-	_, err = svc.Claim(ctx, "tenant-a", "co.uk")
-	wantErr(t, err, domains.ErrPublicSuffix) // not configurable
-
-	def, err := domains.New(domains.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = def.Claim(ctx, "tenant-a", "googlemail.com")
-	wantErr(t, err, domains.ErrConsumerDomain)
+	t.Run("configured names are refused besides the defaults", func(t *testing.T) {
+		svc, err := domains.New(domains.Config{ConsumerDomains: []string{"Mail.Corp-Hoster.example."}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []string{"mail.corp-hoster.example", "x.mail.corp-hoster.example", "gmail.com"} {
+			_, err = svc.Claim(ctx, "tenant-a", d)
+			wantErr(t, err, domains.ErrConsumerDomain)
+		}
+		if _, err := svc.Claim(ctx, "tenant-a", "corp-hoster.example"); err != nil {
+			t.Fatalf("parent of a consumer domain refused: %v", err)
+		}
+	})
+	t.Run("a default can be allowed only by the Insecure field", func(t *testing.T) {
+		svc, err := domains.New(domains.Config{InsecureAllowConsumerDomains: []string{"Proton.ME"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Claim(ctx, "tenant-a", "proton.me"); err != nil {
+			t.Fatalf("allowed name refused: %v", err)
+		}
+		_, err = svc.Claim(ctx, "tenant-a", "gmail.com")
+		wantErr(t, err, domains.ErrConsumerDomain)
+		_, err = svc.Claim(ctx, "tenant-a", "co.uk")
+		wantErr(t, err, domains.ErrPublicSuffix) // never configurable
+	})
 }
 
 func FuzzNormalize(f *testing.F) {

@@ -34,17 +34,16 @@ type DomainStore interface {
 }
 
 // MemoryStore is the in-memory [DomainStore], safe for concurrent use.
-// The zero value is not usable; call [NewMemoryStore].
+// Records are indexed by name, so the trust queries cost one map lookup
+// per name tried. The zero value is not usable; call [NewMemoryStore].
 type MemoryStore struct {
-	mu      sync.Mutex
-	records map[storeKey]Domain
+	mu     sync.Mutex
+	byName map[string]map[string]Domain // name -> tenant -> record
 }
-
-type storeKey struct{ tenant, name string }
 
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{records: make(map[storeKey]Domain)}
+	return &MemoryStore{byName: make(map[string]map[string]Domain)}
 }
 
 // Create implements [DomainStore].
@@ -54,15 +53,17 @@ func (m *MemoryStore) Create(ctx context.Context, d Domain) (Domain, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	k := storeKey{d.Tenant, d.Name}
-	if _, ok := m.records[k]; ok {
+	if _, ok := m.byName[d.Name][d.Tenant]; ok {
 		return Domain{}, ErrExists
 	}
 	if err := m.checkConflictLocked(d); err != nil {
 		return Domain{}, err
 	}
 	d.Version = 1
-	m.records[k] = d
+	if m.byName[d.Name] == nil {
+		m.byName[d.Name] = make(map[string]Domain)
+	}
+	m.byName[d.Name][d.Tenant] = d
 	return d, nil
 }
 
@@ -73,7 +74,7 @@ func (m *MemoryStore) Get(ctx context.Context, tenant, name string) (Domain, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d, ok := m.records[storeKey{tenant, name}]
+	d, ok := m.byName[name][tenant]
 	if !ok {
 		return Domain{}, &NotFoundError{Tenant: tenant, Name: name}
 	}
@@ -87,8 +88,7 @@ func (m *MemoryStore) Update(ctx context.Context, d Domain) (Domain, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	k := storeKey{d.Tenant, d.Name}
-	old, ok := m.records[k]
+	old, ok := m.byName[d.Name][d.Tenant]
 	if !ok {
 		return Domain{}, &NotFoundError{Tenant: d.Tenant, Name: d.Name}
 	}
@@ -99,7 +99,7 @@ func (m *MemoryStore) Update(ctx context.Context, d Domain) (Domain, error) {
 		return Domain{}, err
 	}
 	d.Version++
-	m.records[k] = d
+	m.byName[d.Name][d.Tenant] = d
 	return d, nil
 }
 
@@ -109,9 +109,9 @@ func (m *MemoryStore) checkConflictLocked(d Domain) error {
 	if d.State != Verified {
 		return nil
 	}
-	for k, o := range m.records {
-		if k.name == d.Name && k.tenant != d.Tenant && o.State == Verified {
-			return &ConflictError{Name: d.Name, Tenant: d.Tenant, Holder: k.tenant}
+	for tenant, o := range m.byName[d.Name] {
+		if tenant != d.Tenant && o.State == Verified {
+			return &ConflictError{Name: d.Name, Tenant: d.Tenant, Holder: tenant}
 		}
 	}
 	return nil
@@ -124,7 +124,17 @@ func (m *MemoryStore) List(ctx context.Context, tenant string) ([]Domain, error)
 
 // ListByName implements [DomainStore].
 func (m *MemoryStore) ListByName(ctx context.Context, name string) ([]Domain, error) {
-	return m.filter(ctx, func(d Domain) bool { return d.Name == name })
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	out := make([]Domain, 0, len(m.byName[name]))
+	for _, d := range m.byName[name] {
+		out = append(out, d)
+	}
+	m.mu.Unlock()
+	sortDomains(out)
+	return out, nil
 }
 
 // ListByState implements [DomainStore].
@@ -138,17 +148,24 @@ func (m *MemoryStore) filter(ctx context.Context, keep func(Domain) bool) ([]Dom
 	}
 	m.mu.Lock()
 	var out []Domain
-	for _, d := range m.records {
-		if keep(d) {
-			out = append(out, d)
+	for _, tenants := range m.byName {
+		for _, d := range tenants {
+			if keep(d) {
+				out = append(out, d)
+			}
 		}
 	}
 	m.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
-		}
-		return out[i].Tenant < out[j].Tenant
-	})
+	sortDomains(out)
 	return out, nil
+}
+
+// sortDomains orders by name, then tenant.
+func sortDomains(ds []Domain) {
+	sort.Slice(ds, func(i, j int) bool {
+		if ds[i].Name != ds[j].Name {
+			return ds[i].Name < ds[j].Name
+		}
+		return ds[i].Tenant < ds[j].Tenant
+	})
 }
