@@ -152,3 +152,13 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+func TestNormalizeRefusesInvalidUTF8BeforeIDNA(t *testing.T) {
+	// Without the check, IDNA maps the bad bytes to U+FFFD and a later
+	// rule has to catch it; the reason shows which rule did.
+	_, err := domains.Normalize("\xff\xfe.example")
+	var ne *domains.NameError
+	if !errors.As(err, &ne) || ne.Reason != "not valid UTF-8" {
+		t.Fatalf("err = %v; want the UTF-8 rule", err)
+	}
+}

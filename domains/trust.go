@@ -14,8 +14,8 @@ import (
 // [*NameError]; a store failure gives false and that error. Only a true
 // result may be used to link, create or route by email.
 func (s *Service) VerifiedFor(ctx context.Context, tenant, emailOrDomain string) (bool, error) {
-	d, ok, err := s.match(ctx, emailOrDomain, func(d Domain) bool { return d.Tenant == tenant })
-	return ok && d.Tenant == tenant && tenant != "", err
+	_, ok, err := s.match(ctx, emailOrDomain, func(d Domain) bool { return d.Tenant == tenant })
+	return ok, err
 }
 
 // TenantFor returns the tenant holding the domain of emailOrDomain
