@@ -17,6 +17,8 @@
 // owner can publish, or by an operator's audited decision. Names that
 // anyone can sign up under (gmail.com, outlook.com, ...) and public
 // suffixes (com, co.uk) can never be owned and are refused by [Normalize].
+// Config.ConsumerDomains adds names to [DefaultConsumerDomains]; removing
+// one takes Config.InsecureAllowConsumerDomains.
 //
 // # States
 //
@@ -42,8 +44,11 @@
 //
 // [Service.RecordName] gives the name and [Domain].Token the value. Other
 // TXT records at the same name do no harm (any one may match); a value
-// split into several strings is joined before comparison; a CNAME to a
-// record elsewhere is followed. Then call [Service.Verify] ("Verify now").
+// split into several strings is joined before comparison (as
+// [net.Resolver.LookupTXT] does; a custom [Resolver] must do the same); a
+// CNAME to a record elsewhere is followed. The comparison is exact and
+// constant-time. NXDOMAIN or a wrong value leaves the domain pending; a
+// timeout or SERVFAIL changes nothing ([ErrTemporary]). Then call [Service.Verify] ("Verify now").
 // Domain.LastResult says, in words, what the last check found.
 //
 // # Manual verification by an operator

@@ -7,13 +7,23 @@ type EventKind string
 
 // The audited events.
 const (
-	EventClaimed        EventKind = "domain.claimed"
-	EventVerified       EventKind = "domain.verified"
-	EventFailed         EventKind = "domain.failed"
-	EventRecheckLost    EventKind = "domain.recheck_lost"
-	EventConflict       EventKind = "domain.conflict"
+	// EventClaimed: a tenant claimed a domain (or claimed a failed one again).
+	EventClaimed EventKind = "domain.claimed"
+	// EventVerified: the DNS proof was found; the domain is trusted.
+	EventVerified EventKind = "domain.verified"
+	// EventFailed: a pending domain ran out of time.
+	EventFailed EventKind = "domain.failed"
+	// EventRecheckLost: a verified domain's record stayed missing past the
+	// grace; it is pending again and no longer trusted.
+	EventRecheckLost EventKind = "domain.recheck_lost"
+	// EventConflict: a tenant tried to claim or verify a domain another
+	// tenant holds verified.
+	EventConflict EventKind = "domain.conflict"
+	// EventManualOverride: an operator verified a domain without DNS.
 	EventManualOverride EventKind = "domain.manual_override"
-	EventTransferred    EventKind = "domain.transferred"
+	// EventTransferred: an operator moved a verified domain to another
+	// tenant (FromTenant is the previous holder).
+	EventTransferred EventKind = "domain.transferred"
 )
 
 // Event is one audit record, passed to Config.OnEvent.

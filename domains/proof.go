@@ -8,7 +8,8 @@ import (
 )
 
 // Resolver looks up TXT records. [*net.Resolver] implements it and is the
-// default.
+// default. The name passed is absolute (it ends with a dot), so no search
+// list applies.
 //
 // Each returned string is one TXT record with its character-strings
 // already joined (a record published as "abc" "def" is "abcdef"), which is
