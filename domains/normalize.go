@@ -2,6 +2,7 @@ package domains
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
@@ -52,9 +53,13 @@ func DefaultConsumerDomains() []string {
 // (com, co.uk, github.io) and the [DefaultConsumerDomains] and their
 // subdomains. Errors are [*NameError].
 func Normalize(name string) (string, error) {
-	return normalize(name, defaultConsumerSet())
+	return normalize(name, defaultConsumers())
 }
 
+// defaultConsumers is built once and only read afterwards.
+var defaultConsumers = sync.OnceValue(defaultConsumerSet)
+
+// defaultConsumerSet returns a new set of the default consumer domains.
 func defaultConsumerSet() map[string]bool {
 	set := make(map[string]bool)
 	for _, d := range DefaultConsumerDomains() {
