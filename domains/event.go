@@ -21,6 +21,9 @@ const (
 	EventConflict EventKind = "domain.conflict"
 	// EventManualOverride: an operator verified a domain without DNS.
 	EventManualOverride EventKind = "domain.manual_override"
+	// EventSubdomainsChanged: IncludeSubdomains was switched; Detail says
+	// to which value.
+	EventSubdomainsChanged EventKind = "domain.subdomains_changed"
 	// EventTransferred: an operator moved a verified domain to another
 	// tenant (FromTenant is the previous holder).
 	EventTransferred EventKind = "domain.transferred"

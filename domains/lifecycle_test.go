@@ -207,3 +207,33 @@ func TestRecheck(t *testing.T) {
 		}
 	})
 }
+
+// staleStore fails every Update as if another instance got there first.
+type staleStore struct{ domains.DomainStore }
+
+func (staleStore) Update(context.Context, domains.Domain) (domains.Domain, error) {
+	return domains.Domain{}, domains.ErrStale
+}
+
+func TestBackgroundWorkSkipsRecordsChangedConcurrently(t *testing.T) {
+	ctx := context.Background()
+	e := recheckEnv(t, 1, time.Hour, time.Hour)
+	e.claim("tenant-b", "beta.example")
+	stale, err := domains.New(domains.Config{Store: staleStore{e.store}, Resolver: e.dns.resolver(),
+		Now: e.clock.Now, RecheckMisses: 1, RecheckGrace: time.Hour, RecheckEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(31 * 24 * time.Hour)
+	rep, err := stale.Recheck(ctx)
+	if err != nil || len(rep.Lost) != 0 || rep.Checked != 1 {
+		t.Fatalf("Recheck = %+v, %v", rep, err)
+	}
+	expired, err := stale.Expire(ctx)
+	if err != nil || len(expired) != 0 {
+		t.Fatalf("Expire = %+v, %v", expired, err)
+	}
+	if e.get("tenant-a", "acme.example").State != domains.Verified || e.get("tenant-b", "beta.example").State != domains.Pending {
+		t.Fatal("a stale update was written")
+	}
+}

@@ -117,14 +117,26 @@ func (s *Service) List(ctx context.Context, tenant string) ([]Domain, error) {
 }
 
 // SetIncludeSubdomains sets whether the trust in domain extends to the
-// names under it.
+// names under it, and emits [EventSubdomainsChanged] when it changes.
 func (s *Service) SetIncludeSubdomains(ctx context.Context, tenant, domain string, include bool) (Domain, error) {
 	d, err := s.Get(ctx, tenant, domain)
 	if err != nil {
 		return Domain{}, err
 	}
+	if d.IncludeSubdomains == include {
+		return d, nil
+	}
 	d.IncludeSubdomains = include
-	return s.cfg.Store.Update(ctx, d)
+	d, err = s.cfg.Store.Update(ctx, d)
+	if err != nil {
+		return Domain{}, err
+	}
+	detail := "subdomains excluded"
+	if include {
+		detail = "subdomains included"
+	}
+	s.emit(Event{Kind: EventSubdomainsChanged, Tenant: d.Tenant, Domain: d.Name, Detail: detail})
+	return d, nil
 }
 
 // prepare checks the tenant and normalises the domain.

@@ -2,6 +2,7 @@ package domains_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/ssokit/ssokit/domains"
@@ -59,6 +60,10 @@ func TestVerifiedFor(t *testing.T) {
 		if _, err := e.svc.SetIncludeSubdomains(ctx, "tenant-a", "corp.example", false); err != nil {
 			t.Fatal(err)
 		}
+		evs := e.eventsOf(domains.EventSubdomainsChanged)
+		if len(evs) != 2 || evs[0].Detail != "subdomains included" || evs[1].Detail != "subdomains excluded" {
+			t.Fatalf("events = %+v", evs)
+		}
 		if e.verifiedFor("tenant-a", "ceo@eu.corp.example") || !e.verifiedFor("tenant-a", "ceo@corp.example") {
 			t.Fatal("flag not honoured")
 		}
@@ -106,4 +111,40 @@ func TestIncludeSubdomainsIsOffByDefault(t *testing.T) {
 	if e.verifiedFor("tenant-a", "a@b.acme.example") {
 		t.Fatal("subdomain trusted by default")
 	}
+}
+
+func FuzzVerifiedFor(f *testing.F) {
+	svc, err := domains.New(domains.Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	ctx := context.Background()
+	o := domains.Override{Operator: "fuzz", Reason: "fuzz"}
+	if _, err := svc.VerifyManually(ctx, "tenant-a", "acme.example", o); err != nil {
+		f.Fatal(err)
+	}
+	if _, err := svc.SetIncludeSubdomains(ctx, "tenant-a", "acme.example", true); err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"ceo@acme.example", "ceo@eu.ACME.example.", "a@b@acme.example",
+		"\"x@acme.example\"@evil.example", "ceo@evilacme.example", "@", "ceo@acme.example@", "acme.example"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		ok, err := svc.VerifiedFor(ctx, "tenant-a", in)
+		if err != nil && ok {
+			t.Fatalf("VerifiedFor(%q) = true with error %v", in, err)
+		}
+		if !ok {
+			return
+		}
+		at := strings.LastIndexByte(in, '@')
+		name, err := domains.Normalize(in[at+1:])
+		if err != nil || name != "acme.example" && !strings.HasSuffix(name, ".acme.example") {
+			t.Fatalf("VerifiedFor(%q) = true for domain %q (%v)", in, name, err)
+		}
+		if other, _ := svc.VerifiedFor(ctx, "tenant-b", in); other {
+			t.Fatalf("VerifiedFor(tenant-b, %q) = true", in)
+		}
+	})
 }
