@@ -76,6 +76,7 @@ func (c Config) withDefaults() (Config, map[string]bool, error) {
 	if c.RecordLabel == "" {
 		c.RecordLabel = DefaultRecordLabel
 	}
+	c.RecordLabel = strings.ToLower(c.RecordLabel)
 	c.PendingExpiry = orDuration(c.PendingExpiry, DefaultPendingExpiry)
 	c.RecheckEvery = orDuration(c.RecheckEvery, DefaultRecheckEvery)
 	c.RecheckGrace = orDuration(c.RecheckGrace, DefaultRecheckGrace)

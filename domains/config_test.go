@@ -78,8 +78,7 @@ func TestTokens(t *testing.T) {
 	})
 	t.Run("empty tenant is refused", func(t *testing.T) {
 		svc, _ := domains.New(domains.Config{})
-		if _, err := svc.Claim(ctx, "", "acme.example"); err == nil {
-			t.Fatal("claimed for no tenant")
-		}
+		_, err := svc.Claim(ctx, "", "acme.example")
+		wantErr(t, err, domains.ErrNoTenant)
 	})
 }

@@ -42,7 +42,8 @@
 //
 //	_ssokit-verification.example.com.  3600  IN  TXT  "<token>"
 //
-// [Service.RecordName] gives the name and [Domain].Token the value. Other
+// [Service.RecordName] gives the name and [Domain].Token the value; then
+// call [Service.Verify] ("Verify now"). Other
 // TXT records at the same name do no harm (any one may match); a value
 // split into several strings is joined before comparison (as
 // [net.Resolver.LookupTXT] does; a custom [Resolver] must do the same); a
@@ -60,4 +61,14 @@
 // [EventManualOverride] goes to Config.OnEvent for the audit log. To move
 // a domain from one tenant to another the operator calls
 // [Service.Transfer]; the previous holder's record becomes failed.
+//
+// # Asking for trust
+//
+// [Service.VerifiedFor] answers whether an email (or domain) is verified for
+// a tenant, honouring IncludeSubdomains; a consumer or public-suffix domain
+// is simply false. [Service.TenantFor] names the tenant holding a domain
+// verified, for home-realm discovery. Only a true answer may be used to
+// link, create or route by email; an error means "not verified".
+// Background work is the host's to schedule: call [Service.Recheck] and
+// [Service.Expire] periodically (with several instances, under a lease).
 package domains

@@ -31,6 +31,8 @@ var (
 	ErrState = errors.New("domains: operation not allowed in this state")
 	// ErrOperator: an operator action lacks the operator's name or reason.
 	ErrOperator = errors.New("domains: operator and reason required")
+	// ErrNoTenant: the tenant is empty.
+	ErrNoTenant = errors.New("domains: tenant required")
 )
 
 // NameError reports a name refused by [Normalize]. Kind is one of

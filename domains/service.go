@@ -142,7 +142,7 @@ func (s *Service) SetIncludeSubdomains(ctx context.Context, tenant, domain strin
 // prepare checks the tenant and normalises the domain.
 func (s *Service) prepare(tenant, domain string) (string, error) {
 	if tenant == "" {
-		return "", errors.New("domains: empty tenant")
+		return "", ErrNoTenant
 	}
 	return s.Normalize(domain)
 }
