@@ -43,14 +43,14 @@
 //	_ssokit-verification.example.com.  3600  IN  TXT  "<token>"
 //
 // [Service.RecordName] gives the name and [Domain].Token the value; then
-// call [Service.Verify] ("Verify now"). Other
-// TXT records at the same name do no harm (any one may match); a value
-// split into several strings is joined before comparison (as
-// [net.Resolver.LookupTXT] does; a custom [Resolver] must do the same); a
-// CNAME to a record elsewhere is followed. The comparison is exact and
-// constant-time. NXDOMAIN or a wrong value leaves the domain pending; a
-// timeout or SERVFAIL changes nothing ([ErrTemporary]). Then call [Service.Verify] ("Verify now").
-// Domain.LastResult says, in words, what the last check found.
+// call [Service.Verify] ("Verify now"). Other TXT records at the same name
+// do no harm (any one may match); a value split into several strings is
+// joined before comparison (as [net.Resolver.LookupTXT] does; a custom
+// [Resolver] must do the same); a CNAME to a record elsewhere is followed.
+// The comparison is exact and constant-time. NXDOMAIN or a wrong value
+// leaves the domain pending; a timeout or SERVFAIL changes nothing
+// ([ErrTemporary]). Domain.LastResult says, in words, what the last check
+// found.
 //
 // # Manual verification by an operator
 //
