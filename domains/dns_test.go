@@ -37,7 +37,10 @@ func newAuthServer(t *testing.T) *authServer {
 	return s
 }
 
-// resolver returns a pure-Go resolver that sends every query to addr.
+// resolverFor returns a resolver that sends every query to addr. On Unix,
+// net.Resolver.LookupTXT always uses the Go DNS client (PreferGo or not),
+// so this is the code path of the default resolver, net.DefaultResolver;
+// only Dial differs.
 func resolverFor(addr string) *net.Resolver {
 	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		var d net.Dialer

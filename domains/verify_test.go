@@ -194,3 +194,19 @@ func TestVerifyUnclaimed(t *testing.T) {
 		t.Fatalf("err = %v; want NotFoundError", err)
 	}
 }
+
+// TestNetResolverJoinsStringsPerRecord pins the behaviour of the default
+// resolver that the proof relies on: one string per record, the record's
+// character-strings joined without a separator, records kept apart.
+func TestNetResolverJoinsStringsPerRecord(t *testing.T) {
+	srv := newAuthServer(t)
+	srv.txt("_ssokit-verification.acme.example", "abc", "def", "ghi")
+	srv.txt("_ssokit-verification.acme.example", "v=spf1 -all")
+	got, err := srv.resolver().LookupTXT(context.Background(), "_ssokit-verification.acme.example.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0] != "abcdefghi" || got[1] != "v=spf1 -all" {
+		t.Fatalf("LookupTXT = %q; want [abcdefghi v=spf1 -all]", got)
+	}
+}
