@@ -42,6 +42,41 @@ func TestCrossTenantConflict(t *testing.T) {
 		if e.verifiedFor("tenant-b", "ceo@acme.example") || !e.verifiedFor("tenant-a", "ceo@acme.example") {
 			t.Fatal("trust moved")
 		}
+		if evs := e.eventsOf(domains.EventConflict); len(evs) != 1 || evs[0].Tenant != "tenant-b" {
+			t.Fatalf("conflict events = %+v", evs)
+		}
+	})
+	t.Run("tenants racing to verify: exactly one wins", func(t *testing.T) {
+		e := newEnv(t)
+		tenants := []string{"t1", "t2", "t3", "t4", "t5", "t6"}
+		for _, tn := range tenants {
+			e.publish(e.claim(tn, "acme.example"))
+		}
+		errs := make(chan error, len(tenants))
+		for _, tn := range tenants {
+			go func() {
+				_, err := e.svc.Verify(ctx, tn, "acme.example")
+				errs <- err
+			}()
+		}
+		won := 0
+		for range tenants {
+			switch err := <-errs; {
+			case err == nil:
+				won++
+			case !errors.Is(err, domains.ErrConflict):
+				t.Fatalf("unexpected error %v", err)
+			}
+		}
+		holders := 0
+		for _, tn := range tenants {
+			if e.verifiedFor(tn, "acme.example") {
+				holders++
+			}
+		}
+		if won != 1 || holders != 1 {
+			t.Fatalf("%d won, %d trusted; want exactly one", won, holders)
+		}
 	})
 	t.Run("manual verification cannot take another tenant's domain", func(t *testing.T) {
 		e := newEnv(t)
