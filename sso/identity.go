@@ -39,6 +39,9 @@ type Result struct {
 	Linked   bool
 	Identity Identity
 	Decision mapping.Decision
+	// SyncMode is the connection's group sync mode, for enrolling the
+	// refresh token with a groupsync.Worker.
+	SyncMode groupsync.Mode
 	Sync     groupsync.Result
 	ReturnTo string
 }
