@@ -62,6 +62,7 @@ var messages = map[Code]string{
 // Error is the one error type of a failed login. Error() returns Message,
 // which is safe to show the user; Unwrap gives the cause for logs.
 type Error struct {
+	// Code is stable; Message is safe to show; Err is the cause.
 	Code    Code
 	Message string
 	Err     error

@@ -7,6 +7,8 @@ import (
 
 // PasswordRequest asks whether a user may log in with a password.
 type PasswordRequest struct {
+	// Tenant is where the user logs in; User the account as the host
+	// knows it (Pending, Privileged).
 	Tenant string
 	User   User
 	// BreakGlass is set when the request came through the host's
