@@ -141,8 +141,8 @@ func oidcCode(err error) (Code, bool) {
 		st  *oidc.StateError
 	)
 	switch {
-	case errors.As(err, &st) && st.Reason == "replayed":
-		return CodeInvalidState, true
+	case errors.As(err, &st) && st.Reason == "replay cache unavailable":
+		return CodeUnavailable, true // fail closed, but say why
 	case errors.Is(err, oidc.ErrInvalidState):
 		return CodeInvalidState, true
 	case errors.Is(err, oidc.ErrCodeExchange):

@@ -139,3 +139,5 @@ func TestJWTBrowserFlowThroughThePartnerScript(t *testing.T) {
 		wantError(t, resp, body, sso.CodeExpired)
 	})
 }
+
+func jwtToken(email string) jwtsso.Token { return jwtsso.Token{Email: email} }
