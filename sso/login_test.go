@@ -143,6 +143,11 @@ func TestPasswordPolicy(t *testing.T) {
 		{Slug: "optional", Connections: []sso.Connection{oidcConn("okta", sso.KindOkta)}},
 		{Slug: "itglue", AllowBreakGlass: true, Connections: []sso.Connection{jwtReq}},
 	}})
+	for tenant, want := range map[string]bool{"required": true, "optional": false, "itglue": true, "none": false} {
+		if got, err := e.h.RequiresSSO(t.Context(), tenant); err != nil || got != want {
+			t.Errorf("RequiresSSO(%s) = %v, %v; want %v", tenant, got, err, want)
+		}
+	}
 	for _, tc := range []struct {
 		name    string
 		req     sso.PasswordRequest
