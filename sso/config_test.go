@@ -78,6 +78,9 @@ func TestBrokenConfigListsEveryProblem(t *testing.T) {
 		`$["acme"][4].parameters.ssoUrl: is required`,
 		`$["acme"][4].parameters.certificate: is required without metadata`,
 		`$["acme"][5]: `, // unknown field
+		`$["acme"][6].parameters.sharedSecret: must be at least 32 bytes`,
+		`$["acme"][7].parameters.metadataXml: `,
+		`$["acme"][8].parameters.privateKey: `,
 		`$["bad/slug"]: tenant slug must not contain '/'`,
 		`$["w2w"].connections[0]: singleIAM allows one enabled IAM connection, found 2`,
 	}
@@ -128,7 +131,7 @@ func TestSecretReferences(t *testing.T) {
 }
 
 func TestObjectTenantFormAndUnknownFields(t *testing.T) {
-	doc := `{"acme": {"allowBreakGlass": true, "connections": [{"kind": "jwt", "mode": "required", "parameters": {"sharedSecret": "k"}}]}}`
+	doc := `{"acme": {"allowBreakGlass": true, "connections": [{"kind": "jwt", "mode": "required", "parameters": {"sharedSecret": "0123456789abcdef0123456789abcdef"}}]}}`
 	ts, err := sso.ParseConfig([]byte(doc), sso.Secrets{})
 	if err != nil {
 		t.Fatal(err)

@@ -137,7 +137,7 @@ func TestCompiledOncePerVersion(t *testing.T) {
 func TestPasswordPolicy(t *testing.T) {
 	req := oidcConn("okta", sso.KindOkta)
 	req.Mode = sso.ModeRequired
-	jwtReq := sso.Connection{Kind: sso.KindJWT, Mode: sso.ModeRequired, Parameters: sso.Parameters{SharedSecret: "k"}}
+	jwtReq := sso.Connection{Kind: sso.KindJWT, Mode: sso.ModeRequired, Parameters: sso.Parameters{SharedSecret: partnerKey}}
 	e := newEnv(t, envOptions{tenants: []sso.Tenant{
 		{Slug: "required", Connections: []sso.Connection{req}},
 		{Slug: "optional", Connections: []sso.Connection{oidcConn("okta", sso.KindOkta)}},
