@@ -76,8 +76,10 @@ type Config struct {
 	// crypto/rand).
 	Now  func() time.Time
 	Rand io.Reader
-	// CookieSecure marks login cookies Secure. Always true unless
-	// InsecureCookies is set (only for plain-HTTP development).
+	// InsecureCookies drops the Secure flag of login cookies, for plain
+	// HTTP development only. The SAML state cookie then becomes
+	// SameSite=Lax, which browsers do not send with the IdP's cross-site
+	// POST: SAML logins need HTTPS.
 	InsecureCookies bool
 }
 

@@ -1,7 +1,11 @@
 package sso_test
 
 import (
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -74,6 +78,9 @@ func TestBrokenConfigListsEveryProblem(t *testing.T) {
 		`$["acme"][4].parameters.ssoUrl: is required`,
 		`$["acme"][4].parameters.certificate: is required without metadata`,
 		`$["acme"][5]: `, // unknown field
+		`$["acme"][6].parameters.sharedSecret: must be at least 32 bytes`,
+		`$["acme"][7].parameters.metadataXml: `,
+		`$["acme"][8].parameters.privateKey: `,
 		`$["bad/slug"]: tenant slug must not contain '/'`,
 		`$["w2w"].connections[0]: singleIAM allows one enabled IAM connection, found 2`,
 	}
@@ -124,7 +131,7 @@ func TestSecretReferences(t *testing.T) {
 }
 
 func TestObjectTenantFormAndUnknownFields(t *testing.T) {
-	doc := `{"acme": {"allowBreakGlass": true, "connections": [{"kind": "jwt", "mode": "required", "parameters": {"sharedSecret": "k"}}]}}`
+	doc := `{"acme": {"allowBreakGlass": true, "connections": [{"kind": "jwt", "mode": "required", "parameters": {"sharedSecret": "0123456789abcdef0123456789abcdef"}}]}}`
 	ts, err := sso.ParseConfig([]byte(doc), sso.Secrets{})
 	if err != nil {
 		t.Fatal(err)
@@ -135,5 +142,27 @@ func TestObjectTenantFormAndUnknownFields(t *testing.T) {
 	_, err = sso.ParseConfig([]byte(`{"acme": {"connections": [], "enforce": true}}`), sso.Secrets{})
 	if !errors.Is(err, sso.ErrConfig) || !strings.Contains(err.Error(), `$["acme"]`) {
 		t.Fatalf("unknown tenant field: err = %v", err)
+	}
+}
+
+func TestSeedConfigGivesOneButtonPerProvider(t *testing.T) {
+	store, err := sso.LoadFile(filepath.Join("testdata", "contiamo.json"), sso.Secrets{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := sso.New(sso.Config{BaseURL: "https://contiamo.example/auth", StateKey: make([]byte, 32), Store: store,
+		Users: sso.NewMemoryUsers(), Sessions: sso.SessionFunc(func(http.ResponseWriter, *http.Request, *sso.Result) error { return nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr := httptest.NewRecorder()
+	h.ServeHTTP(rr, httptest.NewRequest(http.MethodGet, "/auth/"+url.PathEscape("<your-org-slug>")+"/providers", nil))
+	var ps []sso.ProviderInfo
+	if err := json.Unmarshal(rr.Body.Bytes(), &ps); err != nil {
+		t.Fatalf("%d %s: %v", rr.Code, rr.Body, err)
+	}
+	if len(ps) != 2 || ps[0].Name != "Microsoft" || ps[1].Name != "Google" ||
+		ps[1].LoginURL != "https://contiamo.example/auth/%3Cyour-org-slug%3E/login?connection=google" {
+		t.Fatalf("providers = %+v", ps)
 	}
 }

@@ -10,7 +10,10 @@ import (
 	"unicode"
 
 	"github.com/ssokit/ssokit/groupsync"
+	"github.com/ssokit/ssokit/jwtsso"
 	"github.com/ssokit/ssokit/mapping/policy"
+	"github.com/ssokit/ssokit/oidc"
+	"github.com/ssokit/ssokit/saml"
 )
 
 // Problem is one invalid value of a configuration, at its JSON path
@@ -192,7 +195,7 @@ func validateOIDC(path string, c *Connection, secrets Secrets) []Problem {
 	case "", "client_secret_basic", "client_secret_post":
 		p.add(checkSecret(path+".clientSecret", prm.ClientSecret, true, secrets)...)
 	case "private_key_jwt":
-		p.add(checkSecret(path+".privateKey", prm.PrivateKey, true, secrets)...)
+		p.add(checkPrivateKey(path+".privateKey", prm.PrivateKey, secrets)...)
 	default:
 		p.addf(path+".authMethod", "unknown %q (want client_secret_basic, client_secret_post or private_key_jwt)", prm.AuthMethod)
 	}
@@ -211,6 +214,9 @@ func validateSAML(path string, c *Connection) []Problem {
 			p.addf(path+".metadataUrl", "%v", err)
 		}
 	case prm.MetadataXML != "":
+		if _, err := saml.ParseIdPMetadata([]byte(prm.MetadataXML)); err != nil {
+			p.addf(path+".metadataXml", "%v", err)
+		}
 	case prm.IdPIssuer != "" || prm.SSOURL != "" || prm.Certificate != "":
 		if prm.IdPIssuer == "" {
 			p.addf(path+".idpIssuer", "is required without metadata")
@@ -220,6 +226,8 @@ func validateSAML(path string, c *Connection) []Problem {
 		}
 		if prm.Certificate == "" {
 			p.addf(path+".certificate", "is required without metadata")
+		} else if _, err := saml.ParseCertificates(prm.Certificate); err != nil {
+			p.addf(path+".certificate", "%v", err)
 		}
 	default:
 		p.addf(path, "one of metadataUrl, metadataXml or idpIssuer+ssoUrl+certificate is required")
@@ -229,13 +237,31 @@ func validateSAML(path string, c *Connection) []Problem {
 
 func validateJWT(path string, c *Connection, secrets Secrets) []Problem {
 	var p problems
-	p.add(checkSecret(path+".sharedSecret", c.Parameters.SharedSecret, true, secrets)...)
+	if c.Parameters.SharedSecret == "" {
+		p.addf(path+".sharedSecret", "is required")
+	} else if v, err := secrets.Resolve(c.Parameters.SharedSecret); err != nil {
+		p.addf(path+".sharedSecret", "%v", err)
+	} else if len(v) < jwtsso.SecretSize {
+		p.addf(path+".sharedSecret", "must be at least %d bytes (generate one with jwtsso.GenerateKey)", jwtsso.SecretSize)
+	}
 	if u := c.Parameters.RemoteLoginURL; u != "" {
 		if err := checkHTTPURL(u); err != nil {
 			p.addf(path+".remoteLoginUrl", "%v", err)
 		}
 	}
 	return p
+}
+
+// checkPrivateKey resolves and parses a private_key_jwt key.
+func checkPrivateKey(path, v string, secrets Secrets) []Problem {
+	if probs := checkSecret(path, v, true, secrets); len(probs) > 0 {
+		return probs
+	}
+	pem, _ := secrets.Resolve(v)
+	if _, _, err := oidc.ParsePrivateKey([]byte(pem), ""); err != nil {
+		return []Problem{{Path: path, Message: err.Error()}}
+	}
+	return nil
 }
 
 func checkSecret(path, v string, required bool, secrets Secrets) []Problem {

@@ -14,6 +14,8 @@ import (
 // administrator's troubleshooting ("which claims arrived?"). Values of
 // claims that look like secrets or tokens are replaced by "[redacted]".
 type DebugRecord struct {
+	// At is when the login arrived; Claims lists every claim with the
+	// path that reads it.
 	At         time.Time       `json:"at"`
 	Tenant     string          `json:"tenant"`
 	Connection string          `json:"connection"`

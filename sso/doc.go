@@ -42,6 +42,32 @@
 // additive mode; the host's StartSession receives a [Result]; the browser
 // is redirected to the validated return_to.
 //
+// # Protocols
+//
+// OIDC kinds (oidc, azure, google, okta) use package oidc: PKCE, nonce and
+// a state sealed under a key derived per connection from Config.StateKey,
+// kept in an HttpOnly cookie scoped to the connection's callback (login
+// CSRF protection); azure pins tenantId, google checks hostedDomain.
+// SAML connections use package saml: the AuthnRequest ID, connection and
+// return_to travel in a sealed SameSite=None cookie scoped to the ACS;
+// IdP-initiated logins are refused. JWT connections use package jwtsso:
+// login start sends the user to the partner's remoteLoginUrl with
+// return_to, and {tenant}/jwt verifies the token; the identity's issuer is
+// a per-tenant URN, so a partner can only vouch for its own tenant.
+// Return targets are checked with [SameOrigin] (jwtsso.CheckReturnTo on the
+// BaseURL's origin) when the login starts and again when it completes.
+//
+// # Provisioning and sync
+//
+// Connections are existing-only (the default), jit or jit-and-update
+// (profile updated on later logins). [ProvisionedUsers] ([SCIMUsers] over a
+// scim.Store) lets the first login of a SCIM-provisioned user create its
+// host account; deprovisioned users are refused. On-login group sync runs
+// through Config.Memberships. For background sync the handler is a
+// groupsync.Refresher ([Handler.Refresh]) and [Handler.MapClaims] its
+// MapFunc; the host enrolls [Result.Identity].RefreshToken with
+// [Result.SyncConnection] and [Result.SyncMode].
+//
 // # Configuration
 //
 // [LoadFile] reads Contiamo's JSON format unchanged (each tenant slug maps

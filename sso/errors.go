@@ -62,6 +62,7 @@ var messages = map[Code]string{
 // Error is the one error type of a failed login. Error() returns Message,
 // which is safe to show the user; Unwrap gives the cause for logs.
 type Error struct {
+	// Code is stable; Message is safe to show; Err is the cause.
 	Code    Code
 	Message string
 	Err     error
@@ -140,8 +141,8 @@ func oidcCode(err error) (Code, bool) {
 		st  *oidc.StateError
 	)
 	switch {
-	case errors.As(err, &st) && st.Reason == "replayed":
-		return CodeInvalidState, true
+	case errors.As(err, &st) && st.Reason == "replay cache unavailable":
+		return CodeUnavailable, true // fail closed, but say why
 	case errors.Is(err, oidc.ErrInvalidState):
 		return CodeInvalidState, true
 	case errors.Is(err, oidc.ErrCodeExchange):

@@ -81,6 +81,7 @@ func (h *Handler) connection(ctx context.Context, tenant, id string) (*compiled,
 
 // ProviderInfo describes one login button.
 type ProviderInfo struct {
+	// ID is the connection id; LoginURL starts a login through it.
 	ID       string `json:"id"`
 	Kind     Kind   `json:"kind"`
 	Name     string `json:"name"`

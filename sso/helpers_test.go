@@ -41,6 +41,8 @@ type env struct {
 	sessions []*sso.Result
 	// sessionErr makes StartSession fail.
 	sessionErr error
+	// onSession runs in StartSession (for example to enroll a refresh token).
+	onSession func(*http.Request, *sso.Result) error
 }
 
 type envOptions struct {
@@ -164,11 +166,16 @@ func (e *env) newBrowser() *http.Client {
 	}
 }
 
-func (e *env) startSession(w http.ResponseWriter, _ *http.Request, res *sso.Result) error {
+func (e *env) startSession(w http.ResponseWriter, r *http.Request, res *sso.Result) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.sessionErr != nil {
 		return e.sessionErr
+	}
+	if e.onSession != nil {
+		if err := e.onSession(r, res); err != nil {
+			return err
+		}
 	}
 	e.sessions = append(e.sessions, res)
 	http.SetCookie(w, &http.Cookie{Name: "host_session", Value: res.User.ID, Path: "/"})

@@ -7,6 +7,8 @@ import (
 
 // PasswordRequest asks whether a user may log in with a password.
 type PasswordRequest struct {
+	// Tenant is where the user logs in; User the account as the host
+	// knows it (Pending, Privileged).
 	Tenant string
 	User   User
 	// BreakGlass is set when the request came through the host's
@@ -46,4 +48,27 @@ func (h *Handler) CheckPasswordLogin(ctx context.Context, req PasswordRequest) e
 		}
 	}
 	return nil
+}
+
+// RequiresSSO reports whether the tenant has an enabled required
+// connection. A host redirects unauthenticated visitors of such a tenant
+// to [Handler.LaunchURL] (Re:infer's and IT Glue's auto-redirect) instead
+// of showing its password form.
+func (h *Handler) RequiresSSO(ctx context.Context, tenant string) (bool, error) {
+	if h.cfg.Store == nil {
+		return false, nil
+	}
+	t, err := h.cfg.Store.Tenant(ctx, tenant)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, newError(CodeUnavailable, err)
+	}
+	for i := range t.Connections {
+		if t.Connections[i].required() {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -9,6 +9,7 @@ import (
 
 // Identity is a verified login, normalized across protocols.
 type Identity struct {
+	// Tenant, Connection and Kind say where the login came through.
 	Tenant     string
 	Connection string
 	Kind       Kind
@@ -27,19 +28,28 @@ type Identity struct {
 
 // Result is a completed login handed to [SessionStarter.StartSession].
 type Result struct {
+	// Tenant and Connection say where the login came through.
 	Tenant     string
 	Connection string
-	User       User
+	// User is the host user, found, linked or created.
+	User User
 	// Created reports a user created by this login (JIT).
 	Created bool
 	// ProvisionedID is the SCIM id of the provisioned user this first
 	// login created the host user from (see [ProvisionedUsers]).
 	ProvisionedID string
 	// Linked reports a first link of (issuer, subject) to the user.
-	Linked   bool
+	Linked bool
+	// Identity is the verified login; Decision what the mapping rules
+	// made of it (spaces, roles, groups, permissions, explanation).
 	Identity Identity
 	Decision mapping.Decision
-	Sync     groupsync.Result
+	// SyncMode is the connection's group sync mode, for enrolling the
+	// refresh token with a groupsync.Worker.
+	SyncMode groupsync.Mode
+	// Sync is the on-login group sync's outcome.
+	Sync groupsync.Result
+	// ReturnTo is where the browser goes after StartSession.
 	ReturnTo string
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ssokit/ssokit/jwtsso"
 	"github.com/ssokit/ssokit/sso"
+	"github.com/ssokit/ssokit/ssotest"
 )
 
 const partnerKey = "0123456789abcdef0123456789abcdef-itglue"
@@ -106,3 +107,37 @@ func TestJWTFailures(t *testing.T) {
 		}
 	})
 }
+
+// The whole IT Glue flow in a browser: enforced SSO sends the user to the
+// partner's script, which signs a token and sends the browser back.
+func TestJWTBrowserFlowThroughThePartnerScript(t *testing.T) {
+	partner := ssotest.NewJWTPartner([]byte(partnerKey), "someone@example.com", "")
+	defer partner.Close()
+	c := jwtConn()
+	c.Parameters.RemoteLoginURL = partner.LoginURL()
+	e := newEnv(t, envOptions{
+		tenants: []sso.Tenant{{Slug: "itglue", Connections: []sso.Connection{c}}},
+		users:   []sso.User{{ID: "someone", Tenant: "itglue", Email: "someone@example.com"}},
+		secrets: sso.Secrets{LookupEnv: func(n string) (string, bool) { return partnerKey, n == "ITGLUE_SSO_KEY" }},
+	})
+	partner.Endpoint = e.srv.URL + "/sso/itglue/jwt"
+	toPartner := e.start("/sso/itglue/login?return_to=/1/configurations/12345")
+	resp, body := e.get(e.browser, toPartner)
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("partner %d %s", resp.StatusCode, body)
+	}
+	res := e.wantLoggedIn(e.get(e.browser, resp.Header.Get("Location")))
+	if res.User.ID != "someone" || res.ReturnTo != e.srv.URL+"/1/configurations/12345" {
+		t.Fatalf("user %q returnTo %q", res.User.ID, res.ReturnTo)
+	}
+
+	t.Run("a stale token from the partner is assertion_expired", func(t *testing.T) {
+		partner.IssuedAt = -10 * time.Minute
+		defer func() { partner.IssuedAt = 0 }()
+		resp, _ := e.get(e.browser, e.start("/sso/itglue/login"))
+		resp, body := e.get(e.browser, resp.Header.Get("Location"))
+		wantError(t, resp, body, sso.CodeExpired)
+	})
+}
+
+func jwtToken(email string) jwtsso.Token { return jwtsso.Token{Email: email} }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssokit/ssokit/mapping/policy"
 	"github.com/ssokit/ssokit/sso"
 	"github.com/ssokit/ssokit/ssotest"
 )
@@ -136,12 +137,17 @@ func TestCompiledOncePerVersion(t *testing.T) {
 func TestPasswordPolicy(t *testing.T) {
 	req := oidcConn("okta", sso.KindOkta)
 	req.Mode = sso.ModeRequired
-	jwtReq := sso.Connection{Kind: sso.KindJWT, Mode: sso.ModeRequired, Parameters: sso.Parameters{SharedSecret: "k"}}
+	jwtReq := sso.Connection{Kind: sso.KindJWT, Mode: sso.ModeRequired, Parameters: sso.Parameters{SharedSecret: partnerKey}}
 	e := newEnv(t, envOptions{tenants: []sso.Tenant{
 		{Slug: "required", Connections: []sso.Connection{req}},
 		{Slug: "optional", Connections: []sso.Connection{oidcConn("okta", sso.KindOkta)}},
 		{Slug: "itglue", AllowBreakGlass: true, Connections: []sso.Connection{jwtReq}},
 	}})
+	for tenant, want := range map[string]bool{"required": true, "optional": false, "itglue": true, "none": false} {
+		if got, err := e.h.RequiresSSO(t.Context(), tenant); err != nil || got != want {
+			t.Errorf("RequiresSSO(%s) = %v, %v; want %v", tenant, got, err, want)
+		}
+	}
 	for _, tc := range []struct {
 		name    string
 		req     sso.PasswordRequest
@@ -200,5 +206,21 @@ func TestDebugClaimsAreRedactedAndBounded(t *testing.T) {
 	}
 	if _, ok := e.h.LastClaims("globex", "okta"); ok {
 		t.Fatal("record for a tenant that never logged in")
+	}
+}
+
+func TestDryRunShowsClaimsAndFailures(t *testing.T) {
+	c := oidcConn("okta", sso.KindOkta)
+	c.TestExpressions = []string{"IDTOKEN.aud = 'app'", "match(ACCESSTOKEN.scp, /w2w/i)"}
+	e := acmeEnv(t, c, nil)
+	rep, err := e.h.DryRun(t.Context(), "acme", "okta", policy.Documents{IDToken: map[string]any{"aud": "app"}, AccessToken: map[string]any{"scp": []any{"openid"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Result.Passed || len(rep.Result.Failed()) != 1 || rep.Result.Failed()[0].Index != 1 || len(rep.Claims) != 2 {
+		t.Fatalf("report %+v", rep)
+	}
+	if _, err := e.h.DryRun(t.Context(), "globex", "okta", policy.Documents{}); !errors.Is(err, &sso.Error{Code: sso.CodeNotConfigured}) {
+		t.Fatalf("other tenant: err = %v", err)
 	}
 }

@@ -84,8 +84,10 @@ type Connection struct {
 	ID string `json:"id,omitempty"`
 	// Name is the label of the login button. Default: derived from Kind.
 	Name string `json:"name,omitempty"`
-	Kind Kind   `json:"kind"`
-	Mode Mode   `json:"mode,omitempty"`
+	// Kind is the protocol family.
+	Kind Kind `json:"kind"`
+	// Mode is required or optional (the default).
+	Mode Mode `json:"mode,omitempty"`
 	// Disabled keeps the connection configured but unusable.
 	Disabled bool `json:"disabled,omitempty"`
 	// EmailPattern is a Go regular expression every email must match.
@@ -97,8 +99,9 @@ type Connection struct {
 	// Mapping holds the space, role, group and permission rules.
 	Mapping MappingRules `json:"mapping,omitzero"`
 	// TestExpressions must all pass on every login (WhenToWork).
-	TestExpressions []string     `json:"testExpressions,omitempty"`
-	Provisioning    Provisioning `json:"provisioning,omitempty"`
+	TestExpressions []string `json:"testExpressions,omitempty"`
+	// Provisioning is existing-only (the default), jit or jit-and-update.
+	Provisioning Provisioning `json:"provisioning,omitempty"`
 	// GroupSync is "strict", "additive" or "none" (the default).
 	GroupSync string `json:"groupSync,omitempty"`
 	// Version increases with every change; compiled state is cached per
@@ -109,11 +112,14 @@ type Connection struct {
 // Parameters are the protocol settings of a connection. Secret fields
 // accept "env:NAME" and "file:/path" references.
 type Parameters struct {
-	// OpenID Connect.
-	ClientID          string   `json:"clientId,omitempty"`
-	ClientSecret      string   `json:"clientSecret,omitempty"`
-	DiscoveryEndpoint string   `json:"discoveryEndpoint,omitempty"`
-	Scopes            []string `json:"scopes,omitempty"`
+	// ClientID and ClientSecret identify the OpenID Connect client.
+	ClientID     string `json:"clientId,omitempty"`
+	ClientSecret string `json:"clientSecret,omitempty"`
+	// DiscoveryEndpoint is the issuer URL (default for google:
+	// https://accounts.google.com).
+	DiscoveryEndpoint string `json:"discoveryEndpoint,omitempty"`
+	// Scopes replaces "openid profile email".
+	Scopes []string `json:"scopes,omitempty"`
 	// CustomScopes are space-delimited extra scopes (WhenToWork).
 	CustomScopes string `json:"customScopes,omitempty"`
 	// ClaimMapping overrides claim names: keys "email", "name",
@@ -125,22 +131,26 @@ type Parameters struct {
 	AuthMethod string `json:"authMethod,omitempty"`
 	// PrivateKey is a PEM key (usually a file: reference) for
 	// private_key_jwt.
-	PrivateKey    string `json:"privateKey,omitempty"`
-	OfflineAccess bool   `json:"offlineAccess,omitempty"`
-	FetchUserInfo bool   `json:"fetchUserInfo,omitempty"`
+	PrivateKey string `json:"privateKey,omitempty"`
+	// OfflineAccess asks for a refresh token (background sync).
+	OfflineAccess bool `json:"offlineAccess,omitempty"`
+	// FetchUserInfo reads the userinfo endpoint after each login.
+	FetchUserInfo bool `json:"fetchUserInfo,omitempty"`
 	// TenantID pins the Entra ID tenant (tid); HostedDomain is Google's hd.
 	TenantID     string `json:"tenantId,omitempty"`
 	HostedDomain string `json:"hostedDomain,omitempty"`
 
-	// SAML.
+	// MetadataURL or MetadataXML describe a SAML IdP; without them
+	// IdPIssuer, SSOURL and Certificate (PEM) do.
 	MetadataURL string `json:"metadataUrl,omitempty"`
 	MetadataXML string `json:"metadataXml,omitempty"`
 	IdPIssuer   string `json:"idpIssuer,omitempty"`
 	SSOURL      string `json:"ssoUrl,omitempty"`
 	Certificate string `json:"certificate,omitempty"`
 
-	// JWT SSO.
-	SharedSecret   string `json:"sharedSecret,omitempty"`
+	// SharedSecret is the JWT SSO key (HS256, at least 32 bytes).
+	SharedSecret string `json:"sharedSecret,omitempty"`
+	// RemoteLoginURL is the partner's login script.
 	RemoteLoginURL string `json:"remoteLoginUrl,omitempty"`
 }
 

@@ -61,6 +61,15 @@ func TestOIDCDocumentedErrors(t *testing.T) {
 			faults: ssotest.OIDCFaults{Expired: true}},
 		{name: "other audience is audience_mismatch", users: ann, code: sso.CodeAudience,
 			faults: ssotest.OIDCFaults{Audience: []string{"someone-else"}}},
+		{name: "google token without the pinned hosted domain is identity_failed", users: ann, code: sso.CodeIdentity,
+			conn: func(c *sso.Connection) {
+				c.Kind, c.ID, c.Parameters.HostedDomain = sso.KindGoogle, "okta", "acme.example"
+			}},
+		{name: "google token of another hosted domain is identity_failed", users: ann, code: sso.CodeIdentity,
+			conn: func(c *sso.Connection) {
+				c.Kind, c.ID, c.Parameters.HostedDomain = sso.KindGoogle, "okta", "acme.example"
+			},
+			user: func(u *ssotest.OIDCUser) { u.Claims["hd"] = "gmail.com" }},
 		{name: "provider error answer is idp_refused", users: ann, code: sso.CodeIdPRefused,
 			faults: ssotest.OIDCFaults{AuthorizeError: "access_denied"}},
 	} {

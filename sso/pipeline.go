@@ -48,7 +48,7 @@ func (h *Handler) login(ctx context.Context, cc *compiled, id Identity) (*Result
 	if err != nil {
 		return nil, classify(err)
 	}
-	res := &Result{Tenant: cc.tenant, Connection: cc.conn.ID, Identity: id, Decision: d}
+	res := &Result{Tenant: cc.tenant, Connection: cc.conn.ID, Identity: id, Decision: d, SyncMode: cc.sync}
 	if err := h.resolveUser(ctx, cc, res); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -157,4 +158,38 @@ func TestSAMLMetadata(t *testing.T) {
 		!strings.Contains(body, `entityID="`+e.srv.URL+`/sso/acme/saml/metadata"`) {
 		t.Fatalf("metadata %d:\n%s", resp.StatusCode, body)
 	}
+}
+
+func TestSAMLStateRules(t *testing.T) {
+	t.Run("an expired login state is invalid_state", func(t *testing.T) {
+		idp := newSAMLIdP(t)
+		var offset atomic.Int64
+		e := newEnv(t, envOptions{
+			tenants: []sso.Tenant{{Slug: "acme", Connections: []sso.Connection{samlConn(idp)}}},
+			cfg:     func(c *sso.Config) { c.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) } },
+		})
+		idp.SPEntityID, idp.ACSURL = e.srv.URL+"/sso/acme/saml/metadata", e.srv.URL+"/sso/acme/saml/acs"
+		form := e.samlIdP(idp, e.start("/sso/acme/login"))
+		offset.Store(int64(11 * time.Minute))
+		resp, body := e.postACS(e.browser, form)
+		wantError(t, resp, body, sso.CodeInvalidState)
+	})
+	t.Run("a state sealed for another tenant does not open", func(t *testing.T) {
+		idp := newSAMLIdP(t)
+		e := newEnv(t, envOptions{tenants: []sso.Tenant{
+			{Slug: "acme", Connections: []sso.Connection{samlConn(idp)}},
+			{Slug: "globex", Connections: []sso.Connection{samlConn(idp)}},
+		}})
+		idp.SPEntityID, idp.ACSURL = e.srv.URL+"/sso/acme/saml/metadata", e.srv.URL+"/sso/acme/saml/acs"
+		form := e.samlIdP(idp, e.start("/sso/acme/login"))
+		copyCookie(e, "/sso/acme/saml/acs", e.srv.URL+"/sso/globex/saml/acs")
+		resp, err := e.browser.PostForm(e.srv.URL+"/sso/globex/saml/acs", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		_, _ = readAll(&b, resp)
+		resp.Body.Close()
+		wantError(t, resp, b.String(), sso.CodeInvalidState)
+	})
 }

@@ -8,10 +8,12 @@ import (
 
 // User is the host's account as the login pipeline sees it.
 type User struct {
+	// ID is the host's user id; Tenant the tenant it belongs to.
 	ID     string
 	Tenant string
-	Email  string
-	Name   string
+	// Email (lower case) and Name are the profile.
+	Email string
+	Name  string
 	// Pending marks a user provisioned (SCIM) who never logged in; the
 	// first SSO login activates it, and it has no password.
 	Pending bool
@@ -24,11 +26,13 @@ type User struct {
 
 // Profile is what a login says about a user.
 type Profile struct {
+	// Email is normalized (lower case); Timezone an IANA name or "".
 	Email, Name, Timezone string
 }
 
 // Link binds a user to an identity provider account.
 type Link struct {
+	// Issuer and Subject key the identity provider account.
 	Issuer, Subject string
 	// Activate turns a pending user into an active one.
 	Activate bool

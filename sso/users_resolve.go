@@ -11,54 +11,65 @@ var errEmailUnverified = errors.New("sso: the identity provider says the email i
 
 // resolveUser finds, links, creates or updates the user of a login:
 // by (issuer, subject) first; then by email within the tenant, unless the
-// provider marked the email unverified; then created when the connection
-// provisions just in time.
+// provider marked the email unverified; then a SCIM-provisioned user; then
+// created when the connection provisions just in time.
 func (h *Handler) resolveUser(ctx context.Context, cc *compiled, res *Result) error {
-	users, id, tenant := h.cfg.Users, &res.Identity, cc.tenant
+	id := &res.Identity
 	prof := Profile{Email: res.Decision.Email, Name: res.Decision.Name, Timezone: res.Decision.Timezone}
-	u, err := users.FindBySubject(ctx, tenant, id.Issuer, id.Subject)
+	u, err := h.cfg.Users.FindBySubject(ctx, cc.tenant, id.Issuer, id.Subject)
 	if err != nil {
 		return newError(CodeSession, err)
 	}
 	if u == nil {
-		if id.EmailVerified != nil && !*id.EmailVerified {
-			return newError(CodeNotAllowed, errEmailUnverified)
-		}
-		if u, err = users.FindByEmail(ctx, tenant, prof.Email); err != nil {
-			return newError(CodeSession, err)
-		}
-		if u == nil {
-			if u, err = h.fromProvisioned(ctx, tenant, prof, res); err != nil {
-				return err
-			}
-		}
-		if u == nil && cc.conn.Provisioning == ExistingOnly {
-			return newError(CodeNotAllowed, fmt.Errorf("sso: no user with this email in tenant %q", tenant))
-		}
-		if u == nil {
-			if u, err = users.CreateUser(ctx, tenant, prof); err != nil {
-				return newError(CodeSession, err)
-			}
-			res.Created = true
-		}
-		if err := checkUser(u, tenant); err != nil {
+		if u, err = h.firstLogin(ctx, cc, prof, res); err != nil {
 			return err
 		}
-		if err := users.LinkUser(ctx, tenant, u.ID, Link{Issuer: id.Issuer, Subject: id.Subject, Activate: u.Pending}); err != nil {
-			return newError(CodeSession, err)
-		}
-		u.Pending, res.Linked = false, true
-	} else if err := checkUser(u, tenant); err != nil {
+	} else if err := checkUser(u, cc.tenant); err != nil {
 		return err
 	}
 	if cc.conn.Provisioning == JITAndUpdate && !res.Created && (u.Email != prof.Email || u.Name != prof.Name) {
-		if err := users.UpdateProfile(ctx, tenant, u.ID, prof); err != nil {
+		if err := h.cfg.Users.UpdateProfile(ctx, cc.tenant, u.ID, prof); err != nil {
 			return newError(CodeSession, err)
 		}
 		u.Email, u.Name = prof.Email, prof.Name
 	}
 	res.User = *u
 	return nil
+}
+
+// firstLogin finds (by email) or creates the user of an identity that is
+// not linked yet, and links it.
+func (h *Handler) firstLogin(ctx context.Context, cc *compiled, prof Profile, res *Result) (*User, error) {
+	users, id, tenant := h.cfg.Users, &res.Identity, cc.tenant
+	if id.EmailVerified != nil && !*id.EmailVerified {
+		return nil, newError(CodeNotAllowed, errEmailUnverified)
+	}
+	u, err := users.FindByEmail(ctx, tenant, prof.Email)
+	if err != nil {
+		return nil, newError(CodeSession, err)
+	}
+	if u == nil {
+		if u, err = h.fromProvisioned(ctx, tenant, prof, res); err != nil {
+			return nil, err
+		}
+	}
+	if u == nil && cc.conn.Provisioning == ExistingOnly {
+		return nil, newError(CodeNotAllowed, fmt.Errorf("sso: no user with this email in tenant %q", tenant))
+	}
+	if u == nil {
+		if u, err = users.CreateUser(ctx, tenant, prof); err != nil {
+			return nil, newError(CodeSession, err)
+		}
+		res.Created = true
+	}
+	if err := checkUser(u, tenant); err != nil {
+		return nil, err
+	}
+	if err := users.LinkUser(ctx, tenant, u.ID, Link{Issuer: id.Issuer, Subject: id.Subject, Activate: u.Pending}); err != nil {
+		return nil, newError(CodeSession, err)
+	}
+	u.Pending, res.Linked = false, true
+	return u, nil
 }
 
 // checkUser refuses users of other tenants (a store that forgot the
