@@ -124,3 +124,60 @@ func TestPartnerJWTLogin(t *testing.T) {
 		}
 	})
 }
+
+func TestSCIMProvisionedUserIsActivatedByFirstLogin(t *testing.T) {
+	a, _ := startDemo(t)
+	create := func(token string) *http.Response {
+		req, _ := http.NewRequest(http.MethodPost, a.URL+"/scim/v2/Users", strings.NewReader(
+			`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bob@acme.example","active":true}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/scim+json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if resp := create("not-a-token"); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("SCIM with a wrong token answered %d, want 401", resp.StatusCode)
+	}
+	if resp := create(a.SCIMTokens["acme"]); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("SCIM create answered %d, want 201", resp.StatusCode)
+	}
+	resp, me := newBrowser(t).get(a.URL + "/sso/acme/login?email=bob@acme.example")
+	wantOnMe(t, resp, me, `<span id="email">bob@acme.example</span>`, "provisioned by SCIM")
+}
+
+func TestClaimsTroubleshootingIsForTheTenantsManagers(t *testing.T) {
+	a, _ := startDemo(t)
+	ann := newBrowser(t)
+	ann.get(a.URL + "/sso/acme/login?email=ann@acme.example")
+	claims := a.URL + "/admin/claims?tenant=acme&connection=okta"
+	if resp, _ := ann.get(claims); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a plain user got %d from the claims view, want 403", resp.StatusCode)
+	}
+	gus := newBrowser(t) // globex's manager
+	gus.post(a.URL+"/t/globex/password", url.Values{"email": {"gus@globex.example"}, "password": {"demo"}})
+	if resp, _ := gus.get(claims); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("another tenant's manager got %d from the claims view, want 403", resp.StatusCode)
+	}
+	mia := newBrowser(t)
+	mia.post(a.URL+"/t/acme/password", url.Values{"email": {"mia@acme.example"}, "password": {"demo"}})
+	resp, body := mia.get(claims)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "id_token:space_name") {
+		t.Errorf("the tenant's manager got %d:\n%s", resp.StatusCode, body)
+	}
+}
+
+func TestStartupInstructionsNameTheURLAndTokens(t *testing.T) {
+	a, _ := startDemo(t)
+	var b strings.Builder
+	printInstructions(&b, a)
+	for _, want := range []string{a.URL + "/t/acme/login", a.URL + "/t/globex/login", "mia@acme.example / demo",
+		a.SCIMTokens["acme"], a.SCIMTokens["globex"], a.SCIMTokens["initech"]} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("instructions lack %q:\n%s", want, b.String())
+		}
+	}
+}

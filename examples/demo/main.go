@@ -61,16 +61,20 @@ func listen(addr string) (net.Listener, error) {
 func printInstructions(w io.Writer, a *app) {
 	fmt.Fprintf(w, `ssokit demo SaaS running at %[1]s
 
-Open %[1]s and sign in to a tenant:
-  acme     %[1]s/t/acme/login     OpenID Connect: pick ann@acme.example or bob@acme.example
-                                  password (manager): mia@acme.example / %[2]s
-  globex   %[1]s/t/globex/login   SAML, SSO required: signs in carol@globex.example
-                                  password: gus@globex.example / %[2]s (manager) works,
-                                  dan@globex.example / %[2]s is refused (SSO required)
-  initech  %[1]s/t/initech/login  partner JWT: erin@initech.example (existing users only)
+Open it and sign in to a tenant:
 
-After an SSO login, %[1]s/me shows your spaces, roles, groups,
-the claims received and why the mapping decided what it did.
+  acme     %[1]s/t/acme/login
+           OpenID Connect: click "Acme SSO", pick Ann or Bob
+           password (manager): mia@acme.example / %[2]s
+  globex   %[1]s/t/globex/login
+           SAML, SSO required: click "Globex SSO" (signs in Carol)
+           password: gus@globex.example / %[2]s (manager) gets in,
+                     dan@globex.example / %[2]s is refused
+  initech  %[1]s/t/initech/login
+           partner JWT: erin@initech.example (existing users only)
+
+After an SSO login, /me shows your spaces, roles and groups, the claims
+received and why the mapping decided what it did.
 
 SCIM 2.0 at %[1]s/scim/v2, one bearer token per tenant:
 `, a.URL, demoPassword)
