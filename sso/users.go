@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 )
@@ -45,13 +46,20 @@ type UserStore interface {
 	FindBySubject(ctx context.Context, tenant, issuer, subject string) (*User, error)
 	// FindByEmail finds the tenant's user with this (lower-case) email.
 	FindByEmail(ctx context.Context, tenant, email string) (*User, error)
-	// CreateUser creates an active user (just-in-time provisioning).
+	// CreateUser creates an active user (just-in-time provisioning). It
+	// must fail with an error wrapping ErrUserExists when the tenant has
+	// a user with this email already (two first logins racing); the
+	// pipeline then links that user instead.
 	CreateUser(ctx context.Context, tenant string, p Profile) (*User, error)
 	// UpdateProfile replaces the user's profile fields.
 	UpdateProfile(ctx context.Context, tenant, userID string, p Profile) error
 	// LinkUser binds (issuer, subject) to the user, activating it if asked.
 	LinkUser(ctx context.Context, tenant, userID string, l Link) error
 }
+
+// ErrUserExists is wrapped by [UserStore.CreateUser] when the email is
+// taken in the tenant.
+var ErrUserExists = errors.New("sso: user already exists")
 
 // SessionStarter starts the host's own session for a logged-in user, for
 // example by setting its cookie. The handler redirects afterwards.

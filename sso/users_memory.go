@@ -74,6 +74,11 @@ func (m *MemoryUsers) FindByEmail(_ context.Context, tenant, email string) (*Use
 func (m *MemoryUsers) CreateUser(_ context.Context, tenant string, p Profile) (*User, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	for _, u := range m.users {
+		if u.Tenant == tenant && u.Email == p.Email {
+			return nil, ErrUserExists
+		}
+	}
 	u := m.add(User{Tenant: tenant, Email: p.Email, Name: p.Name})
 	c := *u
 	return &c, nil

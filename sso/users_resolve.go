@@ -57,10 +57,9 @@ func (h *Handler) firstLogin(ctx context.Context, cc *compiled, prof Profile, re
 		return nil, newError(CodeNotAllowed, fmt.Errorf("sso: no user with this email in tenant %q", tenant))
 	}
 	if u == nil {
-		if u, err = users.CreateUser(ctx, tenant, prof); err != nil {
-			return nil, newError(CodeSession, err)
+		if u, err = h.createUser(ctx, tenant, prof, res); err != nil {
+			return nil, err
 		}
-		res.Created = true
 	}
 	if err := checkUser(u, tenant); err != nil {
 		return nil, err
@@ -82,4 +81,25 @@ func checkUser(u *User, tenant string) error {
 		return newError(CodeNotAllowed, errors.New("sso: user is disabled"))
 	}
 	return nil
+}
+
+// createUser creates a user just in time; if a concurrent first login
+// created it a moment ago, that user is used.
+func (h *Handler) createUser(ctx context.Context, tenant string, prof Profile, res *Result) (*User, error) {
+	u, err := h.cfg.Users.CreateUser(ctx, tenant, prof)
+	if errors.Is(err, ErrUserExists) {
+		u, err = h.cfg.Users.FindByEmail(ctx, tenant, prof.Email)
+		if err == nil && u == nil {
+			err = ErrUserExists
+		}
+		if err != nil {
+			return nil, newError(CodeSession, err)
+		}
+		return u, nil
+	}
+	if err != nil {
+		return nil, newError(CodeSession, err)
+	}
+	res.Created = true
+	return u, nil
 }

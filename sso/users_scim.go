@@ -59,10 +59,10 @@ func (h *Handler) fromProvisioned(ctx context.Context, tenant string, prof Profi
 	if prof.Name == "" {
 		prof.Name = p.Name
 	}
-	u, err := h.cfg.Users.CreateUser(ctx, tenant, prof)
+	u, err := h.createUser(ctx, tenant, prof, res)
 	if err != nil {
-		return nil, newError(CodeSession, err)
+		return nil, err
 	}
-	res.Created, res.ProvisionedID = true, p.ID
+	res.ProvisionedID = p.ID
 	return u, nil
 }
