@@ -1,7 +1,7 @@
 // Command jwt mounts ssokit's SSO handler with one partner-signed JWT
 // connection for tenant "acme" (IT Glue's model). The partner's login
-// script, played here by /partner/login, signs a token with the shared
-// SSO key for ann@acme.example. Run it with "go run ./examples/jwt".
+// script runs in this process (ssotest.JWTPartner): it signs ann@acme.example
+// in with the shared SSO key. Run it with "go run ./examples/jwt".
 package main
 
 import (
@@ -9,32 +9,34 @@ import (
 	"fmt"
 	"log"
 	"net/http"
-	"net/url"
 
 	"github.com/ssokit/ssokit/jwtsso"
 	"github.com/ssokit/ssokit/sso"
+	"github.com/ssokit/ssokit/ssotest"
 )
 
 const addr = "127.0.0.1:8083"
 
 func main() {
+	base := "http://" + addr
 	key, err := jwtsso.GenerateKey(rand.Reader) // shown once to the partner's admin
 	if err != nil {
 		log.Fatal(err)
 	}
-	h, err := newHandler("http://"+addr, key)
+	partner := ssotest.NewJWTPartner([]byte(key), "ann@acme.example", base+"/sso/acme/jwt")
+	h, err := newHandler(base, key, partner.LoginURL())
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("open http://%s/sso/acme/login\n", addr)
+	fmt.Printf("open %s/sso/acme/login\n", base)
 	log.Fatal(http.ListenAndServe(addr, h))
 }
 
 // newHandler is the whole integration: one tenant, one JWT connection
 // that signs in existing users only, and the host's session callback.
-func newHandler(base, key string) (http.Handler, error) {
+func newHandler(base, key, remoteLoginURL string) (http.Handler, error) {
 	store, err := sso.NewMemoryStore(sso.Secrets{}, sso.Tenant{Slug: "acme", Connections: []sso.Connection{{
-		Kind: sso.KindJWT, Parameters: sso.Parameters{SharedSecret: key, RemoteLoginURL: base + "/partner/login"}}}})
+		Kind: sso.KindJWT, Parameters: sso.Parameters{SharedSecret: key, RemoteLoginURL: remoteLoginURL}}}})
 	if err != nil {
 		return nil, err
 	}
@@ -48,11 +50,6 @@ func newHandler(base, key string) (http.Handler, error) {
 		}), InsecureCookies: true}) // plain HTTP on loopback only
 	mux := http.NewServeMux()
 	mux.Handle("/sso/", h)
-	mux.HandleFunc("/partner/login", func(w http.ResponseWriter, r *http.Request) { // the partner's script
-		token, _ := jwtsso.Minter{Secret: []byte(key)}.Mint(jwtsso.Token{Email: "ann@acme.example"})
-		q := url.Values{"jwt": {token}, "return_to": {r.URL.Query().Get("return_to")}}
-		http.Redirect(w, r, base+"/sso/acme/jwt?"+q.Encode(), http.StatusFound)
-	})
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "signed in: see the terminal") })
 	return mux, err
 }
