@@ -88,8 +88,11 @@ func TestBrowserSignsInWithSSOAndSeesSpacesAndGroups(t *testing.T) {
 			[]string{"platform-team", "finance", "billing:read"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			var loginPNG, png []byte
 			actions := []chromedp.Action{
 				chromedp.Navigate(a.URL + "/t/" + tc.tenant + "/login"),
+				chromedp.WaitVisible("a.sso", chromedp.ByQuery),
+				chromedp.CaptureScreenshot(&loginPNG),
 				chromedp.Click("a.sso", chromedp.ByQuery),
 			}
 			if tc.pickUser {
@@ -97,7 +100,6 @@ func TestBrowserSignsInWithSSOAndSeesSpacesAndGroups(t *testing.T) {
 					chromedp.Click("a.user", chromedp.ByQuery))
 			}
 			var email, spaces, groups string
-			var png []byte
 			actions = append(actions,
 				chromedp.WaitVisible("#spaces", chromedp.ByID),
 				chromedp.Text("#email", &email, chromedp.ByID),
@@ -123,14 +125,20 @@ func TestBrowserSignsInWithSSOAndSeesSpacesAndGroups(t *testing.T) {
 					t.Errorf("groups section lacks %q:\n%s", g, groups)
 				}
 			}
-			file := filepath.Join(dir, "demo-"+tc.tenant+"-me.png")
-			if err := os.WriteFile(file, png, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if len(png) < 8 || string(png[1:4]) != "PNG" {
-				t.Errorf("screenshot %s is not a PNG (%d bytes)", file, len(png))
-			}
-			t.Logf("screenshot: %s", file)
+			saveScreenshot(t, filepath.Join(dir, "demo-"+tc.tenant+"-login.png"), loginPNG)
+			saveScreenshot(t, filepath.Join(dir, "demo-"+tc.tenant+"-me.png"), png)
 		})
 	}
+}
+
+// saveScreenshot writes a PNG screenshot and checks that it is one.
+func saveScreenshot(t *testing.T, file string, png []byte) {
+	t.Helper()
+	if len(png) < 8 || string(png[1:4]) != "PNG" {
+		t.Errorf("screenshot %s is not a PNG (%d bytes)", file, len(png))
+	}
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", file)
 }
