@@ -1,0 +1,106 @@
+// Package sso composes ssokit's protocol verifiers (oidc, and saml and
+// jwtsso), the mapping engine and group sync into a complete login for a
+// multi-tenant host application.
+//
+// The host keeps its router, database and session cookie. It gives [New] a
+// [ConnectionStore] (tenants and their connections), a [UserStore] and a
+// [SessionStarter], and mounts the returned [Handler] under a prefix of its
+// choice.
+//
+// # Routes
+//
+// Relative to Config.BaseURL (the handler accepts requests with the
+// BaseURL's path still on, or stripped by http.StripPrefix):
+//
+//	GET  {tenant}/login[?connection=&email=&return_to=]  start a login
+//	GET  {tenant}/providers                              JSON login buttons
+//	GET  {tenant}/oidc/callback/{connection}             OIDC redirect URL
+//	POST {tenant}/saml/acs                               SAML ACS
+//	GET  {tenant}/saml/metadata                          SAML SP metadata
+//	GET  {tenant}/jwt?jwt=...&return_to=...              partner JWT login
+//
+// The OIDC callback is singular ("callback"), one per connection; the
+// connection ID defaults to its kind, so Contiamo's two providers get
+// ".../oidc/callback/azure" and ".../oidc/callback/google".
+// [Handler.LaunchURL] is the tenant's login URL for IdP portals.
+//
+// Login start picks the connection asked for; else the one whose Domains
+// hold the email's domain (home-realm discovery); else the tenant's single
+// required connection (auto-redirect); else its only connection; else it
+// shows a page with one button per enabled connection.
+//
+// # The pipeline
+//
+// Every protocol ends in the same steps: the verified result becomes an
+// [Identity] (issuer, subject, email_verified, every claims document); the
+// connection's test expressions must all pass; the mapping rules give the
+// email (checked against emailPattern), name, spaces, groups and
+// permissions; the user is found by (issuer, subject), else by email in the
+// same tenant (never when the provider says email_verified is false), else
+// created when the connection provisions just in time; a pending
+// (SCIM-provisioned) user is activated; group sync runs in strict or
+// additive mode; the host's StartSession receives a [Result]; the browser
+// is redirected to the validated return_to.
+//
+// # Protocols
+//
+// OIDC kinds (oidc, azure, google, okta) use package oidc: PKCE, nonce and
+// a state sealed under a key derived per connection from Config.StateKey,
+// kept in an HttpOnly cookie scoped to the connection's callback (login
+// CSRF protection); azure pins tenantId, google checks hostedDomain.
+// SAML connections use package saml: the AuthnRequest ID, connection and
+// return_to travel in a sealed SameSite=None cookie scoped to the ACS;
+// IdP-initiated logins are refused. JWT connections use package jwtsso:
+// login start sends the user to the partner's remoteLoginUrl with
+// return_to, and {tenant}/jwt verifies the token; the identity's issuer is
+// a per-tenant URN, so a partner can only vouch for its own tenant.
+// Return targets are checked with [SameOrigin] (jwtsso.CheckReturnTo on the
+// BaseURL's origin) when the login starts and again when it completes.
+//
+// # Provisioning and sync
+//
+// Connections are existing-only (the default), jit or jit-and-update
+// (profile updated on later logins). [ProvisionedUsers] ([SCIMUsers] over a
+// scim.Store) lets the first login of a SCIM-provisioned user create its
+// host account; deprovisioned users are refused. On-login group sync runs
+// through Config.Memberships. For background sync the handler is a
+// groupsync.Refresher ([Handler.Refresh]) and [Handler.MapClaims] its
+// MapFunc; the host enrolls [Result.Identity].RefreshToken with
+// [Result.SyncConnection] and [Result.SyncMode].
+//
+// # Configuration
+//
+// [LoadFile] reads Contiamo's JSON format unchanged (each tenant slug maps
+// to a list of connections) and an extended form (an object with
+// "connections", "singleIAM", "allowBreakGlass"). Validation reports every
+// problem at once with its JSON path ([ConfigError]); an empty path
+// disables SSO. Secret values may be "env:NAME" or "file:/path"
+// references ([Secrets]). Tenants can also be built in Go and put in a
+// [MemoryStore]. Compiled rules and verifiers are cached per connection
+// version, so a changed connection applies on the next login.
+//
+// # Policy
+//
+// Connections are required or optional. [Handler.CheckPasswordLogin]
+// tells the host whether a password login is allowed: required blocks it,
+// privileged users (admins, managers) may always use it, a tenant may
+// allow a break-glass path, and pending users have no password.
+//
+// # Errors
+//
+// A failed login is an [*Error] with a stable [Code], a message safe to
+// show and the cause. The documented six are CodeInvalidState,
+// CodeCodeExchange, CodeIdentity, CodeInvalidEmail, CodeNotAllowed and
+// CodeSession; protocol failures map to CodeSignature, CodeExpired,
+// CodeAudience, CodeReplayed, CodeTestExpression and CodeSSORequired.
+// Config.ErrorPage renders them; the default page shows only the message
+// and code.
+//
+// # Audit and debugging
+//
+// Every success ("valid login through oidc connection detected", with
+// the group ids received) and every failure (with code and reason) is an
+// slog event on Config.Logger. With Config.DebugClaims set,
+// [Handler.LastClaims] and [Handler.DebugHandler] show the claims of the
+// last login per connection, with token and secret values redacted.
+package sso
