@@ -31,7 +31,9 @@ type Config struct {
 
 	// Addr is a "host:port" address. New then creates a single-node client
 	// with dial, read and write timeouts of Timeout, context deadlines
-	// enabled and no automatic retries, and Close closes it.
+	// enabled, one dial attempt per call and no automatic command retries
+	// (a retried SET NX or script could report its own first write as a
+	// replay or a conflict), and Close closes it.
 	Addr string
 
 	// Prefix starts every key the store writes, so that several deployments
@@ -70,6 +72,7 @@ func New(cfg Config) (*Store, error) {
 			WriteTimeout:          cfg.Timeout,
 			ContextTimeoutEnabled: true,
 			MaxRetries:            -1,
+			DialerRetries:         1,
 		})
 		s.owned = true
 	}
