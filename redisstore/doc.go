@@ -51,9 +51,9 @@
 // in again, and loses every lease, so a user claimed just before the
 // restart may be refreshed twice. Nothing unsafe follows (grants are never
 // removed for a missing token), but enable persistence for the token keys.
-// The store never sets an eviction-safe TTL on token keys: run Redis with
-// a noeviction policy (or volatile-*) so that tokens are not evicted under
-// memory pressure.
+// Run Redis with maxmemory-policy noeviction: an evicted token record is
+// lost like one lost in a restart, and an evicted replay entry (they carry
+// a TTL, so volatile-* policies pick them) reopens its replay window.
 //
 // # Failure modes
 //
