@@ -45,12 +45,22 @@
 // Replay entries need no persistence: after a restart without it, keys
 // recorded before the restart are forgotten, and an assertion or token
 // captured then could be replayed until it expires (minutes, bounded by
-// the token's own lifetime). Token records are not cache: without
-// persistence (RDB or AOF) or a replica, a restart loses every stored
-// refresh token, so background sync stops for those users until they log
-// in again, and loses every lease, so a user claimed just before the
-// restart may be refreshed twice. Nothing unsafe follows (grants are never
-// removed for a missing token), but enable persistence for the token keys.
+// the token's own lifetime).
+//
+// Token records are not cache. Without persistence (and without a replica
+// that takes over), a restart loses every stored refresh token and lease:
+// background sync stops for those users until they log in again, so
+// their IdP-derived permissions stay as they were: a user disabled at the
+// identity provider meanwhile keeps them, because nothing is refreshed any
+// more to notice. Enable persistence for the token keys (or have the host
+// re-store tokens, e.g. by forcing a login). Prefer AOF (appendfsync
+// everysec or always) to RDB snapshots alone: a restored snapshot can bring
+// back a refresh token that was rotated after the snapshot; the identity
+// provider then rejects it as invalid_grant (some revoke the whole token
+// family on reuse) and the worker removes that user's IdP-derived
+// permissions until the next login. A restore also forgets leases taken
+// since the snapshot, so a user may be refreshed twice.
+//
 // Run Redis with maxmemory-policy noeviction: an evicted token record is
 // lost like one lost in a restart, and an evicted replay entry (they carry
 // a TTL, so volatile-* policies pick them) reopens its replay window.
