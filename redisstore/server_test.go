@@ -18,6 +18,7 @@ type redisServer struct {
 	t    testing.TB
 	bin  string
 	port int
+	args []string // extra redis-server arguments
 	cmd  *exec.Cmd
 	done chan struct{}
 }
@@ -27,19 +28,26 @@ func (r *redisServer) Addr() string { return net.JoinHostPort("127.0.0.1", strco
 
 // startRedis starts a redis-server on a free port and stops it at cleanup.
 // It skips the test when redis-server is not installed, unless CI is set.
-func startRedis(t testing.TB) *redisServer {
+func startRedis(t testing.TB, args ...string) *redisServer {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("redis-server not found but CI is set (.ci/setup.d/10-redis.sh installs it): %v", err)
-		}
-		t.Skip("redis-server not installed; apt-get install redis-server (or run .ci/setup.d/10-redis.sh) to run the Redis tests")
-	}
-	r := &redisServer{t: t, bin: bin, port: freePort(t)}
+	r := &redisServer{t: t, bin: lookRedis(t, "redis-server"), port: freePort(t), args: args}
 	r.start()
 	t.Cleanup(r.stop)
 	return r
+}
+
+// lookRedis finds a Redis program, skipping the test when it is missing
+// unless CI is set.
+func lookRedis(t testing.TB, name string) string {
+	t.Helper()
+	bin, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s not found but CI is set (.ci/setup.d/10-redis.sh installs it): %v", name, err)
+		}
+		t.Skipf("%s not installed; apt-get install redis-server (or run .ci/setup.d/10-redis.sh) to run the Redis tests", name)
+	}
+	return bin
 }
 
 func freePort(t testing.TB) int {
@@ -55,8 +63,9 @@ func freePort(t testing.TB) int {
 // start launches the server on r.port and waits until it answers PING.
 func (r *redisServer) start() {
 	r.t.Helper()
-	r.cmd = exec.Command(r.bin, "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--loglevel", "warning")
+	args := append([]string{"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--loglevel", "warning"}, r.args...)
+	r.cmd = exec.Command(r.bin, args...)
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatalf("start redis-server: %v", err)
 	}
