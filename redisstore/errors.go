@@ -1,7 +1,11 @@
 package redisstore
 
 import (
+	"context"
 	"errors"
+	"net"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Sentinel errors, wrapped by the typed errors below and tested with
@@ -26,11 +30,41 @@ type UnavailableError struct {
 	Err error  // the cause
 }
 
-// Error returns a message that is safe to show: it names the operation but
-// not the cause, which may carry network addresses. Log the cause through
-// Unwrap.
+// Error returns a message that is safe to show: it names the operation and
+// the kind of failure (timed out, network error, canceled, or the Redis
+// error reply) but not network errors' text, which carries addresses. Log
+// the full cause through Unwrap.
 func (e *UnavailableError) Error() string {
-	return "redisstore: " + e.Op + ": redis unavailable"
+	msg := "redisstore: " + e.Op + ": redis unavailable"
+	if kind := failureKind(e.Err); kind != "" {
+		msg += " (" + kind + ")"
+	}
+	return msg
+}
+
+// maxReplyLen bounds the Redis error reply quoted by Error.
+const maxReplyLen = 120
+
+func failureKind(err error) string {
+	var reply redis.Error
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timed out"
+	case errors.As(err, &ne):
+		return "network error"
+	case errors.As(err, &reply):
+		msg := reply.Error()
+		if len(msg) > maxReplyLen {
+			msg = msg[:maxReplyLen] + "..."
+		}
+		return "server replied: " + msg
+	}
+	return ""
 }
 
 // Unwrap returns the cause.

@@ -37,7 +37,7 @@ var ops = []struct {
 
 // checkUnavailable runs every operation under a generous outer deadline
 // and wants ErrUnavailable from each, returned before that deadline.
-func checkUnavailable(t *testing.T, s *redisstore.Store, wantCause error) {
+func checkUnavailable(t *testing.T, s *redisstore.Store, wantCause error, wantKind string) {
 	t.Helper()
 	for _, op := range ops {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -57,6 +57,9 @@ func checkUnavailable(t *testing.T, s *redisstore.Store, wantCause error) {
 		}
 		if wantCause != nil && !errors.Is(err, wantCause) {
 			t.Errorf("%s: cause %v, want %v", op.name, errors.Unwrap(err), wantCause)
+		}
+		if want := "redisstore: " + op.name + ": redis unavailable (" + wantKind + ")"; err.Error() != want {
+			t.Errorf("%s: Error() = %q, want %q", op.name, err.Error(), want)
 		}
 		if strings.Contains(err.Error(), "127.0.0.1") {
 			t.Errorf("%s: Error() leaks the address: %q", op.name, err.Error())
@@ -78,7 +81,7 @@ func TestRedisDownFailsClosedAndRecovers(t *testing.T) {
 	}
 
 	srv.stop()
-	checkUnavailable(t, s, nil)
+	checkUnavailable(t, s, nil, "network error")
 
 	srv.start() // same port, empty data (no persistence)
 	if seen, err := s.Seen(ctx, "after", time.Now().Add(time.Hour)); err != nil || seen {
@@ -125,7 +128,7 @@ func TestStalledRedisTimesOut(t *testing.T) {
 		}
 	}()
 	s := newStore(t, redisstore.Config{Addr: l.Addr().String(), Timeout: 100 * time.Millisecond})
-	checkUnavailable(t, s, nil)
+	checkUnavailable(t, s, nil, "timed out")
 }
 
 func TestCallerContextEnded(t *testing.T) {
@@ -141,4 +144,36 @@ func TestCallerContextEnded(t *testing.T) {
 	if !errors.Is(err, redisstore.ErrUnavailable) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("Put = %v; want ErrUnavailable wrapping context.Canceled", err)
 	}
+}
+
+// Another program writing under the prefix makes calls fail with a clear
+// error, not a panic or a wrong answer.
+func TestForeignDataUnderPrefix(t *testing.T) {
+	srv := startRedis(t)
+	raw := srv.client(t)
+	ctx := context.Background()
+	t.Run("wrong key type is reported with the server's reply", func(t *testing.T) {
+		s := newStore(t, redisstore.Config{Addr: srv.Addr(), Prefix: "wrongtype:"})
+		if err := raw.Set(ctx, s.TokenKeys()[0], "not a hash", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		err := s.Put(ctx, rec("u", t0, "a"))
+		if !errors.Is(err, redisstore.ErrUnavailable) || !strings.Contains(err.Error(), "server replied: WRONGTYPE") {
+			t.Fatalf("Put = %v; want ErrUnavailable quoting WRONGTYPE", err)
+		}
+	})
+	t.Run("undecodable metadata is ErrCorrupt", func(t *testing.T) {
+		s := newStore(t, redisstore.Config{Addr: srv.Addr(), Prefix: "corrupt:"})
+		if err := s.Put(ctx, rec("u", t0, "a")); err != nil {
+			t.Fatal(err)
+		}
+		if err := raw.HSet(ctx, s.TokenKeys()[1], "u", "{not json").Err(); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Claim(ctx, t0, t0.Add(time.Hour), 10)
+		var ce *redisstore.CorruptError
+		if !errors.Is(err, redisstore.ErrCorrupt) || !errors.As(err, &ce) || ce.UserID != "u" {
+			t.Fatalf("Claim = %v; want *CorruptError for u", err)
+		}
+	})
 }
