@@ -37,7 +37,9 @@
 // Config.Prefix (default "ssokit:") starts every key, so several
 // deployments or environments can share one Redis and ACLs can grant
 // "~<prefix>*". Pass any redis.UniversalClient (single node, Sentinel
-// failover, Cluster) as Config.Client, or an address as Config.Addr.
+// failover, Cluster) as Config.Client, or an address as Config.Addr. The
+// tests run the token conformance suite on a single node and on a
+// three-master Cluster; Sentinel is not tested.
 //
 // # What Redis needs
 //
@@ -70,7 +72,11 @@
 // Every call is bounded by Config.Timeout (default 2s) added to the
 // caller's context. When Redis is unreachable, times out, answers with an
 // error or the caller's context ends, calls return an *UnavailableError
-// that matches ErrUnavailable with errors.Is and wraps the cause. Seen
+// that matches ErrUnavailable with errors.Is and wraps the cause; its
+// message names the kind of failure (timed out, network error, canceled,
+// or the server's error reply, such as WRONGTYPE when another program wrote
+// under the prefix) without network addresses. A token record that cannot
+// be decoded gives a *CorruptError (ErrCorrupt). Seen
 // fails closed: with an error it reports the key as seen (true), never as
 // unseen, so a verifier that ignored the error would still reject. The
 // store recovers by itself when Redis returns; scripts are loaded again
