@@ -22,12 +22,7 @@ import (
 func (s *Store) Seen(ctx context.Context, key string, until time.Time) (bool, error) {
 	ctx, cancel := s.call(ctx)
 	defer cancel()
-	if until.UnixMilli() < 1 {
-		// Redis rejects non-positive expiry times; an entry that expired
-		// before 1970 is expired all the same.
-		until = time.UnixMilli(1)
-	}
-	err := s.client.SetArgs(ctx, s.ReplayKey(key), "1", redis.SetArgs{Mode: "NX", ExpireAt: until}).Err()
+	err := s.client.Do(ctx, "set", s.ReplayKey(key), "1", "nx", "pxat", expiryMillis(until)).Err()
 	switch {
 	case err == nil:
 		return false, nil
@@ -35,6 +30,18 @@ func (s *Store) Seen(ctx context.Context, key string, until time.Time) (bool, er
 		return true, nil
 	}
 	return true, unavailable("seen", err)
+}
+
+// expiryMillis is until in Unix milliseconds, rounded up so that an entry
+// never expires before until, and at least 1 because Redis rejects
+// non-positive expiry times (an entry that expired before 1970 is expired
+// all the same).
+func expiryMillis(until time.Time) int64 {
+	ms := until.UnixMilli()
+	if until.Sub(time.UnixMilli(ms)) > 0 {
+		ms++
+	}
+	return max(ms, 1)
 }
 
 // ReplayKey returns the Redis key under which Seen records key: the prefix,

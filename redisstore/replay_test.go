@@ -107,6 +107,19 @@ func TestSeenExpiry(t *testing.T) {
 			t.Fatalf("PEXPIRETIME = %d, want %d", got, until.UnixMilli())
 		}
 	})
+	t.Run("sub-millisecond until is rounded up, never down", func(t *testing.T) {
+		until := time.Now().Add(time.Hour).Truncate(time.Millisecond).Add(400 * time.Microsecond)
+		if _, err := s.Seen(ctx, "k1b", until); err != nil {
+			t.Fatal(err)
+		}
+		got, err := raw.Do(ctx, "PEXPIRETIME", s.ReplayKey("k1b")).Int64()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := until.Truncate(time.Millisecond).UnixMilli() + 1; got != want {
+			t.Fatalf("PEXPIRETIME = %d, want %d", got, want)
+		}
+	})
 	t.Run("expired entry is forgotten", func(t *testing.T) {
 		if _, err := s.Seen(ctx, "k2", time.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
