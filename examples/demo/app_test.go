@@ -181,3 +181,20 @@ func TestStartupInstructionsNameTheURLAndTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestAccessRuleRefusesContractors(t *testing.T) {
+	a, logs := startDemo(t)
+	resp, body := newBrowser(t).get(a.URL + "/sso/acme/login?email=sam@acme.example")
+	if resp.StatusCode == http.StatusOK || resp.Request.URL.Path == "/me" {
+		t.Fatalf("sam got %d at %s, want refused:\n%s", resp.StatusCode, resp.Request.URL, body)
+	}
+	if !strings.Contains(body, "test_expression_failed") {
+		t.Errorf("error page does not name the failed access rule:\n%s", body)
+	}
+	if u, _ := a.accounts.FindByEmail(t.Context(), "acme", "sam@acme.example"); u != nil {
+		t.Errorf("refused user was created: %+v", u)
+	}
+	if !strings.Contains(logs.String(), "employee_type") {
+		t.Errorf("audit log does not say which rule failed:\n%s", logs)
+	}
+}

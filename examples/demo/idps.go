@@ -29,12 +29,20 @@ var oidcUsers = []ssotest.OIDCUser{
 		"space_role":     "Space Developer, Space Member",
 		"timezone":       "Europe/Berlin",
 		"groups":         []any{platformGroupGUID, "not-a-known-group"},
+		"employee_type":  "employee",
 	}},
 	{Subject: "00u-bob", Email: "bob@acme.example", Name: "Bob Stone", Claims: map[string]any{
 		"email_verified": true,
 		"space_name":     "Production",
 		"space_role":     "Space Admin",
 		"groups":         []any{financeGroupGUID},
+		"employee_type":  "employee",
+	}},
+	// Sam is refused by acme's test expression (see tenants.go).
+	{Subject: "00u-sam", Email: "sam@acme.example", Name: "Sam Contractor", Claims: map[string]any{
+		"email_verified": true,
+		"space_name":     "Trial",
+		"employee_type":  "contractor",
 	}},
 }
 

@@ -65,6 +65,7 @@ Open it and sign in to a tenant:
 
   acme     %[1]s/t/acme/login
            OpenID Connect: click "Acme SSO", pick Ann or Bob
+           (Sam is refused by the tenant's access rule)
            password (manager): mia@acme.example / %[2]s
   globex   %[1]s/t/globex/login
            SAML, SSO required: click "Globex SSO" (signs in Carol)

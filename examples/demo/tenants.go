@@ -15,7 +15,8 @@ const (
 
 // tenants are the demo's three organisations:
 //
-//   - acme signs in with OpenID Connect (optional: passwords still work);
+//   - acme signs in with OpenID Connect (optional: passwords still work),
+//     and an access rule keeps contractors out;
 //   - globex signs in with SAML, and SSO is required (only managers may
 //     use a password);
 //   - initech signs in through its own partner login script that sends a
@@ -30,6 +31,8 @@ func tenants(idps *devIdPs, jwtSecret, partnerLoginURL string) []sso.Tenant {
 			ID: "okta", Name: "Acme SSO (OpenID Connect)", Kind: sso.KindOIDC, Mode: sso.ModeOptional,
 			Domains: []string{"acme.example"}, Provisioning: sso.JIT, GroupSync: strict, Mapping: permissions,
 			EmailPattern: `^.*@acme\.example$`,
+			// WhenToWork-style access rule, checked on every login.
+			TestExpressions: []string{"IDTOKEN.employee_type != 'contractor'"},
 			Parameters: sso.Parameters{ClientID: oidcClientID, ClientSecret: oidcClientSecret,
 				DiscoveryEndpoint: idps.op.Issuer()},
 		}}},
