@@ -38,7 +38,7 @@ var seedUsers = []struct {
 }
 
 func newAccounts() (*accounts, error) {
-	a := &accounts{MemoryUsers: sso.NewMemoryUsers(), salt: make([]byte, 16), passwords: map[string][]byte{}}
+	a := &accounts{salt: make([]byte, 16), passwords: map[string][]byte{}}
 	if _, err := rand.Read(a.salt); err != nil {
 		return nil, err
 	}
