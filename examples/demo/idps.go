@@ -10,7 +10,7 @@ import (
 )
 
 // The demo's catalog: what the host application knows about (see
-// catalog.go). The identity providers below name these spaces and roles
+// newCatalog in tenants.go). The identity providers below name these spaces and roles
 // and the groups by their IdP identifiers, as Okta and Entra ID do.
 const (
 	platformGroupGUID = "6f1c7e2a-5b0d-4b8e-9c3a-2d4e5f607182"
