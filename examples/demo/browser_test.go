@@ -89,27 +89,27 @@ func TestBrowserSignsInWithSSOAndSeesSpacesAndGroups(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var loginPNG, png []byte
-			actions := []chromedp.Action{
+			var email, spaces, groups string
+			steps := []chromedp.Action[chromedp.Void]{
 				chromedp.Navigate(a.URL + "/t/" + tc.tenant + "/login"),
-				chromedp.WaitVisible("a.sso", chromedp.ByQuery),
-				chromedp.CaptureScreenshot(&loginPNG),
-				chromedp.Click("a.sso", chromedp.ByQuery),
+				chromedp.WaitVisible(chromedp.CSS("a.sso")),
+				into(&loginPNG, chromedp.CaptureScreenshot()),
+				chromedp.Click(chromedp.CSS("a.sso")),
 			}
 			if tc.pickUser {
-				actions = append(actions, chromedp.WaitVisible("a.user", chromedp.ByQuery),
-					chromedp.Click("a.user", chromedp.ByQuery))
+				steps = append(steps, chromedp.WaitVisible(chromedp.CSS("a.user")),
+					chromedp.Click(chromedp.CSS("a.user")))
 			}
-			var email, spaces, groups string
-			actions = append(actions,
-				chromedp.WaitVisible("#spaces", chromedp.ByID),
-				chromedp.Text("#email", &email, chromedp.ByID),
-				chromedp.Text("#spaces", &spaces, chromedp.ByID),
-				chromedp.Text("#groups", &groups, chromedp.ByID),
-				chromedp.FullScreenshot(&png, 100),
-				chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery), // sign out for the next case
-				chromedp.WaitNotPresent("#spaces", chromedp.ByID),
+			steps = append(steps,
+				chromedp.WaitVisible(chromedp.ID("spaces")),
+				into(&email, chromedp.Text(chromedp.ID("email"))),
+				into(&spaces, chromedp.Text(chromedp.ID("spaces"))),
+				into(&groups, chromedp.Text(chromedp.ID("groups"))),
+				into(&png, chromedp.FullScreenshot(100)),
+				chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), // sign out for the next case
+				chromedp.WaitNotPresent(chromedp.ID("spaces")),
 			)
-			if err := chromedp.Run(ctx, actions...); err != nil {
+			if err := chromedp.Do(ctx, steps...); err != nil {
 				t.Fatalf("browser: %v", err)
 			}
 			if email != tc.email {
@@ -128,6 +128,20 @@ func TestBrowserSignsInWithSSOAndSeesSpacesAndGroups(t *testing.T) {
 			saveScreenshot(t, filepath.Join(dir, "demo-"+tc.tenant+"-login.png"), loginPNG)
 			saveScreenshot(t, filepath.Join(dir, "demo-"+tc.tenant+"-me.png"), png)
 		})
+	}
+}
+
+// into runs the action a and stores its value in *dst, so that actions
+// which return a value can run in one chromedp.Do sequence with the
+// clicks and waits between them.
+func into[T any](dst *T, a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		v, err := a(ctx, t)
+		if err != nil {
+			return chromedp.Void{}, err
+		}
+		*dst = v
+		return chromedp.Void{}, nil
 	}
 }
 
