@@ -2,12 +2,17 @@ package ssotest_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwt"
 	"github.com/ssokit/ssokit/ssotest"
 	"golang.org/x/oauth2"
 )
@@ -199,5 +204,62 @@ func TestOIDCProviderRevocationDiscovery(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("GET /revoke: %d, want 405", resp.StatusCode)
+	}
+}
+
+func TestOIDCProviderRevocationPrivateKeyJWT(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := startOP(t, func(c *ssotest.OIDCProviderConfig) {
+		c.AlwaysIssueRefreshToken = true
+		c.Clients[0] = ssotest.OIDCClient{ID: "app", RedirectURIs: []string{redirect}, AuthMethod: ssotest.OIDCPrivateKeyJWT, PublicKey: &key.PublicKey}
+	})
+	assertion := func(jti string) url.Values {
+		tok, _ := jwt.NewBuilder().Issuer("app").Subject("app").Audience([]string{op.TokenURL()}).
+			JwtID(jti).Expiration(time.Now().Add(time.Minute)).Build()
+		b, err := jwt.Sign(tok, jwt.WithKey(jwa.RS256, key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return url.Values{"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, "client_assertion": {string(b)}}
+	}
+	post := func(endpoint string, form url.Values) (int, map[string]any) {
+		resp, err := op.Client().PostForm(endpoint, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	c, v := code(t, op)
+	form := assertion("jti-1")
+	form.Set("grant_type", "authorization_code")
+	form.Set("code", c)
+	form.Set("code_verifier", v)
+	form.Set("redirect_uri", redirect)
+	status, tok := post(op.TokenURL(), form)
+	rt, _ := tok["refresh_token"].(string)
+	if status != http.StatusOK || rt == "" {
+		t.Fatalf("code exchange: %d %v", status, tok)
+	}
+	form = assertion("jti-1")
+	form.Set("token", rt)
+	if status, body := post(op.RevocationURL(), form); status != http.StatusUnauthorized || body["error"] != "invalid_client" {
+		t.Errorf("replayed assertion: %d %v, want 401 invalid_client", status, body)
+	}
+	form = assertion("jti-2")
+	form.Set("token", rt)
+	if status, body := post(op.RevocationURL(), form); status != http.StatusOK {
+		t.Fatalf("revoke: %d %v", status, body)
+	}
+	form = assertion("jti-3")
+	form.Set("grant_type", "refresh_token")
+	form.Set("refresh_token", rt)
+	if status, body := post(op.TokenURL(), form); status != http.StatusBadRequest || body["error"] != "invalid_grant" {
+		t.Errorf("refresh after revocation: %d %v, want 400 invalid_grant", status, body)
 	}
 }
