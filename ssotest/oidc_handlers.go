@@ -39,6 +39,7 @@ func (p *OIDCProvider) handler() http.Handler {
 	mux.HandleFunc("GET /jwks", p.jwks)
 	mux.HandleFunc("GET /authorize", p.authorize)
 	mux.HandleFunc("POST /token", p.token)
+	mux.HandleFunc("POST /revoke", p.revoke)
 	mux.HandleFunc("GET /userinfo", p.userinfo)
 	return mux
 }
@@ -65,6 +66,8 @@ func (p *OIDCProvider) discovery(w http.ResponseWriter, r *http.Request) {
 		"id_token_signing_alg_values_supported":          algs,
 		"scopes_supported":                               []string{"openid", "profile", "email", "offline_access"},
 		"token_endpoint_auth_methods_supported":          []string{OIDCClientSecretBasic, OIDCClientSecretPost, OIDCPrivateKeyJWT},
+		"revocation_endpoint":                            p.RevocationURL(),
+		"revocation_endpoint_auth_methods_supported":     []string{OIDCClientSecretBasic, OIDCClientSecretPost, OIDCPrivateKeyJWT},
 		"code_challenge_methods_supported":               []string{"S256"},
 		"grant_types_supported":                          []string{"authorization_code", "refresh_token"},
 		"authorization_response_iss_parameter_supported": true,
