@@ -75,6 +75,7 @@ func Validate(tenants []Tenant, secrets Secrets) error {
 func validateTenants(tenants []Tenant, secrets Secrets) []Problem {
 	var p problems
 	seen := map[string]bool{}
+	p.add(validateDomains(tenants)...)
 	for i := range tenants {
 		t := &tenants[i]
 		base := "$[" + strconv.Quote(t.Slug) + "]"
