@@ -58,6 +58,8 @@ type envOptions struct {
 	// verified are the domains an operator verified per tenant; nil means
 	// defaultVerified. The env's domain service is e.domains.
 	verified map[string][]string
+	// multiTenant runs the provider in Entra ID's multi-tenant shape.
+	multiTenant bool
 }
 
 // defaultVerified are the domains the tests' tenants own.
@@ -120,8 +122,9 @@ func newEnv(t *testing.T, o envOptions) *env {
 		opUsers = []ssotest.OIDCUser{{Subject: "sub-ann", Email: "ann@acme.example", Name: "Ann"}}
 	}
 	op, err := ssotest.NewOIDCProvider(ssotest.OIDCProviderConfig{
-		Clients: []ssotest.OIDCClient{{ID: "app", Secret: "app-secret", RedirectURIs: redirects}},
-		Users:   opUsers,
+		Clients:     []ssotest.OIDCClient{{ID: "app", Secret: "app-secret", RedirectURIs: redirects}},
+		Users:       opUsers,
+		MultiTenant: o.multiTenant,
 	})
 	if err != nil {
 		t.Fatal(err)
