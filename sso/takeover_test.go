@@ -173,6 +173,19 @@ func TestUnverifiedDomainsRefuseFirstLogins(t *testing.T) {
 			cfg: func(c *sso.Config) { c.Domains = failingTrust{} }})
 		resp, body := e.login("/sso/acme/login")
 		wantError(t, resp, body, sso.CodeUnavailable)
+
+		okta, g := oidcConn("okta", sso.KindOkta), oidcConn("google", sso.KindGoogle)
+		okta.Domains = []string{"acme.example"}
+		u := torqueUser()
+		u.Claims["hd"] = "acme.example"
+		e = newEnv(t, envOptions{tenants: []sso.Tenant{{Slug: "acme", Connections: []sso.Connection{okta, g}}},
+			users: ann, opUsers: []ssotest.OIDCUser{u},
+			cfg: func(c *sso.Config) { c.Domains = failingTrust{} }})
+		if resp, body := e.get(e.browser, "/sso/acme/login?email=ann@acme.example"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("discovery routed (%d) on a failed trust lookup: %s", resp.StatusCode, body)
+		}
+		resp, body = e.login("/sso/acme/login?connection=google")
+		wantError(t, resp, body, sso.CodeDomainNotVerified)
 	})
 }
 

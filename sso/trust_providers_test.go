@@ -1,6 +1,7 @@
 package sso_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ssokit/ssokit/sso"
@@ -42,6 +43,9 @@ func TestGoogleConnectionsRequireAVerifiedHostedDomain(t *testing.T) {
 				return
 			}
 			wantError(t, resp, body, tc.code)
+			if tc.hd == nil && !strings.Contains(e.logs.String(), "no hd claim") {
+				t.Errorf("the missing hd is not named in the log:\n%s", e.logs.String())
+			}
 		})
 	}
 	t.Run("hd is checked on every login, not only the first", func(t *testing.T) {
