@@ -35,6 +35,7 @@ func TestConfigListsDomainsOnlyAsManuallyVerified(t *testing.T) {
 			{"name": "gmail.com", "verification": "manual", "reason": "r"},
 			{"name": "co.uk", "verification": "manual", "reason": "r"},
 			{"name": "shared.example", "verification": "manual", "reason": "r"}]},
+		"gamma": [{"kind": "okta", "domains": ["gmail.com"], "parameters": {"clientId": "app", "clientSecret": "s", "discoveryEndpoint": "https://op.example"}}],
 		"beta": {"connections": [`+okta+`], "domains": [
 			{"name": "SHARED.example", "verification": "manual", "reason": "r"}]}}`), sso.Secrets{})
 	var ce *sso.ConfigError
@@ -52,6 +53,7 @@ func TestConfigListsDomainsOnlyAsManuallyVerified(t *testing.T) {
 		`$["acme"].domains[3].name`, // consumer mail domain
 		`$["acme"].domains[4].name`, // public suffix
 		`$["beta"].domains[0].name`, // another tenant's domain
+		`$["gamma"][0].domains[0]`,  // discovery by a domain that can never be verified
 	} {
 		if !slices.Contains(paths, w) {
 			t.Errorf("missing problem at %s; got:\n%v", w, err)

@@ -12,6 +12,7 @@
 // Relative to Config.BaseURL (the handler accepts requests with the
 // BaseURL's path still on, or stripped by http.StripPrefix):
 //
+//	GET  login?email=[&return_to=]                       find the tenant
 //	GET  {tenant}/login[?connection=&email=&return_to=]  start a login
 //	GET  {tenant}/providers                              JSON login buttons
 //	GET  {tenant}/oidc/callback/{connection}             OIDC redirect URL
@@ -24,7 +25,9 @@
 // ".../oidc/callback/azure" and ".../oidc/callback/google".
 // [Handler.LaunchURL] is the tenant's login URL for IdP portals.
 //
-// Login start picks the connection asked for; else the one whose Domains
+// The tenant-less login sends the browser to the login of the tenant that
+// verified the email's domain ([Handler.DiscoverTenant]), or fails with
+// [CodeDomainNotVerified]. Login start picks the connection asked for; else the one whose Domains
 // hold the email's domain, if that domain is verified for the tenant
 // (home-realm discovery); else the tenant's single required connection
 // (auto-redirect); else its only connection; else it shows a page with one

@@ -116,6 +116,9 @@ func TestAnotherTenantsIdPCannotTakeOverAUser(t *testing.T) {
 		if res.User.ID != "ann" || !res.Linked || !res.EmailTrusted {
 			t.Fatalf("result %+v linked %v trusted %v", res.User, res.Linked, res.EmailTrusted)
 		}
+		if !strings.Contains(e.logs.String(), "email_trusted=true") {
+			t.Errorf("the audit event lacks email_trusted:\n%s", e.logs.String())
+		}
 	})
 	t.Run("beta cannot verify acme's domain to get around it", func(t *testing.T) {
 		e := newTakeoverEnv(t, map[string][]string{"acme": {"acme.example"}})
