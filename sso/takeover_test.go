@@ -188,7 +188,7 @@ func TestUnverifiedDomainsRefuseFirstLogins(t *testing.T) {
 			t.Fatalf("discovery routed (%d) on a failed trust lookup: %s", resp.StatusCode, body)
 		}
 		resp, body = e.login("/sso/acme/login?connection=google")
-		wantError(t, resp, body, sso.CodeDomainNotVerified)
+		wantError(t, resp, body, sso.CodeUnavailable)
 	})
 }
 

@@ -127,8 +127,11 @@ func (h *Handler) admit(ctx context.Context, cc *compiled, id *Identity) error {
 			return domainError(&UntrustedEmailError{Tenant: cc.tenant, Reason: reasonNoHostedDom})
 		}
 		ok, err := h.verified(ctx, cc.tenant, hd)
-		if !ok {
-			return domainError(&UntrustedEmailError{Tenant: cc.tenant, Domain: hd, Reason: reasonHostedDomain, Err: err})
+		switch {
+		case err != nil:
+			return domainError(&UntrustedEmailError{Tenant: cc.tenant, Domain: hd, Reason: reasonTrustFailed, Err: err})
+		case !ok:
+			return domainError(&UntrustedEmailError{Tenant: cc.tenant, Domain: hd, Reason: reasonHostedDomain})
 		}
 	case KindAzure:
 		tid, _ := tok["tid"].(string)
