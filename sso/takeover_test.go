@@ -3,6 +3,7 @@ package sso_test
 import (
 	"context"
 	"errors"
+	"github.com/ssokit/ssokit/domains"
 	"net/http"
 	"strings"
 	"testing"
@@ -201,4 +202,27 @@ func (failingTrust) VerifiedFor(context.Context, string, string) (bool, error) {
 
 func (failingTrust) TenantFor(context.Context, string) (string, bool, error) {
 	return "", false, errors.New("domain database unavailable")
+}
+
+// SAML and partner JWT logins create or link accounts only once their
+// tenant's domain is verified (here beta's IdPs assert acme.example users,
+// and an operator then decides that beta owns acme.example).
+func TestSAMLAndJWTLoginsProceedOnceTheirTenantVerifiedTheDomain(t *testing.T) {
+	e := newTakeoverEnv(t, map[string][]string{})
+	for _, conn := range []string{"entra-saml", "partner"} {
+		resp, body := e.loginThrough("beta", conn)
+		wantError(t, resp, body, sso.CodeDomainNotVerified)
+	}
+	if _, err := e.domains.VerifyManually(t.Context(), "beta", "acme.example",
+		domains.Override{Operator: "ops@saas.example", Reason: "acme.example belongs to beta (test)"}); err != nil {
+		t.Fatal(err)
+	}
+	// Now beta owns acme.example: its IdPs create beta's users; acme's
+	// accounts stay untouched, since no store lookup crosses tenants.
+	for _, conn := range []string{"entra-saml", "partner"} {
+		res := e.wantLoggedIn(e.loginThrough("beta", conn))
+		if res.User.Tenant != "beta" || !res.EmailTrusted || res.User.ID == "ann" || res.User.ID == "bob" {
+			t.Fatalf("%s: %+v trusted %v", conn, res.User, res.EmailTrusted)
+		}
+	}
 }
