@@ -22,6 +22,7 @@ func (h *Handler) auditSuccess(ctx context.Context, cc *compiled, res *Result) {
 		slog.String("user", res.User.ID),
 		slog.Bool("created", res.Created),
 		slog.Bool("linked", res.Linked),
+		slog.Bool("email_trusted", res.EmailTrusted),
 		slog.Any("groups_received", receivedGroups(cc, &res.Identity)),
 		slog.Any("groups", res.Decision.Groups),
 		slog.Int("sync_changes", res.Sync.Applied.Len()),

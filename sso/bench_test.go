@@ -15,7 +15,8 @@ import (
 func benchSetup(b *testing.B) (*Handler, *compiled, Identity) {
 	b.Helper()
 	users := NewMemoryUsers(User{ID: "ann", Tenant: "acme", Email: "ann@acme.example"})
-	store, err := NewMemoryStore(Secrets{}, Tenant{Slug: "acme", Connections: []Connection{{
+	store, err := NewMemoryStore(Secrets{}, Tenant{Slug: "acme", Domains: []TenantDomain{{
+		Name: "acme.example", Verification: VerificationManual, Reason: "benchmark"}}, Connections: []Connection{{
 		ID: "okta", Kind: KindOkta, EmailPattern: `^.*@acme\.example$`,
 		TestExpressions: []string{"IDTOKEN.aud = 'app'", "among(IDTOKEN.space_role, 'Space Member|Admin')"},
 		Parameters:      Parameters{ClientID: "app", ClientSecret: "s", DiscoveryEndpoint: "https://op.example"},
@@ -48,8 +49,9 @@ func benchSetup(b *testing.B) (*Handler, *compiled, Identity) {
 
 // BenchmarkLoginPipeline is everything sso adds after the protocol
 // verifier: connection lookup in the compile cache, test expressions,
-// mapping, user lookup by (issuer, subject). The floors below are the
-// mapping engine and the policy alone.
+// mapping, the domain trust check of the email, user lookup by (issuer,
+// subject). The floors below are the mapping engine, the policy and the
+// trust check alone.
 func BenchmarkLoginPipeline(b *testing.B) {
 	h, cc, id := benchSetup(b)
 	ctx := context.Background()
@@ -65,7 +67,7 @@ func BenchmarkLoginPipeline(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := h.login(ctx, cc, id); err != nil {
+			if res, err := h.login(ctx, cc, id); err != nil || !res.EmailTrusted {
 				b.Fatal(err)
 			}
 		}
@@ -84,6 +86,14 @@ func BenchmarkLoginPipeline(b *testing.B) {
 		for b.Loop() {
 			if !cc.policy.Evaluate(id.documents()).Passed {
 				b.Fatal("denied")
+			}
+		}
+	})
+	b.Run("floor_domains_VerifiedFor", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if ok, err := h.domains.VerifiedFor(ctx, "acme", "ann@acme.example"); !ok || err != nil {
+				b.Fatal("not verified", err)
 			}
 		}
 	})

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ssokit/ssokit/domains"
 	"github.com/ssokit/ssokit/groupsync"
 	"github.com/ssokit/ssokit/mapping"
 )
@@ -68,6 +69,18 @@ type Config struct {
 	DebugClaims int
 	// Secrets resolves env: and file: references.
 	Secrets Secrets
+	// Domains says which tenant has verified which domain: an asserted
+	// email links to an account, creates one, or routes a login by
+	// home-realm discovery only when its domain is verified for the
+	// connection's tenant. Pass a [*domains.Service] (which checks DNS TXT
+	// proofs and operators' manual verifications). Nil means an in-memory
+	// domains.Service holding only the domains the configuration lists
+	// with "verification": "manual": with nothing configured no domain is
+	// verified, so first logins fail with domain_not_verified and logins
+	// already linked by (issuer, subject) keep working. The
+	// configuration's manual domains are recorded at [New] into Domains
+	// when it is a *domains.Service (or has its VerifyManually).
+	Domains DomainTrust
 	// ReplayCache is shared by all protocols; nil means in memory.
 	ReplayCache ReplayCache
 	// HTTPClient reaches identity providers; nil means http.DefaultClient.
@@ -88,6 +101,7 @@ type Config struct {
 // concurrent use.
 type Handler struct {
 	cfg          Config
+	domains      DomainTrust
 	base         string // BaseURL without trailing slash
 	prefix       string // path of BaseURL
 	origin       string // scheme://host[:port] of BaseURL
@@ -121,6 +135,9 @@ func New(cfg Config) (*Handler, error) {
 	h.prefix = strings.TrimRight(u.EscapedPath(), "/")
 	h.origin = u.Scheme + "://" + u.Host
 	h.setDefaults()
+	if err := h.setDomains(); err != nil {
+		return nil, err
+	}
 	h.cache.items = map[compiledKey]*compiled{}
 	h.catalog, _ = mapping.NewCatalog(mapping.CatalogConfig{})
 	h.debug = newDebugLog(cfg.DebugClaims)
@@ -148,6 +165,20 @@ func (h *Handler) setDefaults() {
 	if c.ReplayCache == nil {
 		c.ReplayCache = newMemoryReplay(c.Now)
 	}
+}
+
+// setDomains installs the domain trust source and records the
+// configuration's manually verified domains in it.
+func (h *Handler) setDomains() error {
+	h.domains = h.cfg.Domains
+	if h.domains == nil {
+		svc, err := domains.New(domains.Config{Now: h.cfg.Now, Rand: h.cfg.Rand})
+		if err != nil {
+			return err
+		}
+		h.domains = svc
+	}
+	return h.recordManualDomains(context.Background())
 }
 
 // LaunchURL returns the URL that starts the tenant's SSO login (the

@@ -41,7 +41,9 @@ func LoadFile(path string, secrets Secrets) (*FileStore, error) {
 // ParseConfig parses and validates a configuration document. Its top
 // level maps each tenant slug either to a list of connections (the
 // Contiamo format) or to an object {"connections": [...], "singleIAM":
-// ..., "allowBreakGlass": ...}. Unknown fields are errors.
+// ..., "allowBreakGlass": ..., "domains": [...]}. Unknown fields are
+// errors. A domain may be listed only as verified by an operator:
+// {"name": "acme.example", "verification": "manual", "reason": "..."}.
 func ParseConfig(data []byte, secrets Secrets) ([]Tenant, error) {
 	if len(data) > MaxConfigBytes {
 		return nil, &ConfigError{Problems: []Problem{{Path: "$", Message: fmt.Sprintf("larger than %d bytes", MaxConfigBytes)}}}
@@ -82,12 +84,14 @@ func decodeTenant(slug string, raw json.RawMessage, probs *problems) (Tenant, bo
 			Connections     []json.RawMessage `json:"connections"`
 			SingleIAM       bool              `json:"singleIAM"`
 			AllowBreakGlass bool              `json:"allowBreakGlass"`
+			Domains         []TenantDomain    `json:"domains"`
 		}
 		if err := strictDecode(raw, &obj); err != nil {
 			probs.addf(base, "%s", jsonMessage(err))
 			return t, false
 		}
 		t.SingleIAM, t.AllowBreakGlass, list = obj.SingleIAM, obj.AllowBreakGlass, obj.Connections
+		t.Domains = obj.Domains
 		base += ".connections"
 	} else if err := json.Unmarshal(raw, &list); err != nil {
 		probs.addf(base, "must be a list of connections or an object with \"connections\"")

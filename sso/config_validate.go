@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/ssokit/ssokit/domains"
 	"github.com/ssokit/ssokit/groupsync"
 	"github.com/ssokit/ssokit/jwtsso"
 	"github.com/ssokit/ssokit/mapping/policy"
@@ -75,6 +76,7 @@ func Validate(tenants []Tenant, secrets Secrets) error {
 func validateTenants(tenants []Tenant, secrets Secrets) []Problem {
 	var p problems
 	seen := map[string]bool{}
+	p.add(validateDomains(tenants)...)
 	for i := range tenants {
 		t := &tenants[i]
 		base := "$[" + strconv.Quote(t.Slug) + "]"
@@ -142,6 +144,9 @@ func validateConnection(path string, c *Connection, secrets Secrets) []Problem {
 	for i, d := range c.Domains {
 		if d == "" || strings.ContainsAny(d, "@/ ") {
 			p.addf(path+".domains["+strconv.Itoa(i)+"]", "not a domain name")
+		} else if _, err := domains.Normalize(d); err != nil {
+			// gmail.com or co.uk can never be verified, so never routed.
+			p.addf(path+".domains["+strconv.Itoa(i)+"]", "%v", err)
 		}
 	}
 	for k := range c.Parameters.ClaimMapping {

@@ -34,29 +34,34 @@ const (
 	CodeConfig           Code = "configuration_error"
 	CodeUnavailable      Code = "temporarily_unavailable"
 	CodeOtherTenantsUser Code = "other_tenant"
+	// CodeDomainNotVerified: the asserted email (or Google hd) is under
+	// a domain the connection's tenant has not verified, so it may not
+	// link to an account, create one or route a login.
+	CodeDomainNotVerified Code = "domain_not_verified"
 )
 
 // messages are the user-safe messages of each code.
 var messages = map[Code]string{
-	CodeInvalidState:     "Invalid authentication state",
-	CodeCodeExchange:     "Failed to exchange the authorization code",
-	CodeIdentity:         "Failed to extract the user's identity",
-	CodeInvalidEmail:     "Failed to validate the user's email",
-	CodeNotAllowed:       "This user is not allowed to login",
-	CodeSession:          "Failed to create the user's session",
-	CodeSignature:        "The identity provider's signature is invalid",
-	CodeExpired:          "The login has expired, please try again",
-	CodeAudience:         "The login was meant for another application",
-	CodeReplayed:         "This login link was already used",
-	CodeTestExpression:   "This user is not allowed to login (access rule failed)",
-	CodeSSORequired:      "Your organisation requires single sign-on",
-	CodeIdPRefused:       "The identity provider refused the login",
-	CodeNotConfigured:    "Single sign-on is not configured for this organisation",
-	CodeBadRequest:       "Bad login request",
-	CodeInvalidReturnTo:  "The return address is not allowed",
-	CodeConfig:           "Single sign-on is misconfigured for this organisation",
-	CodeUnavailable:      "Single sign-on is temporarily unavailable",
-	CodeOtherTenantsUser: "This user is not allowed to login",
+	CodeInvalidState:      "Invalid authentication state",
+	CodeCodeExchange:      "Failed to exchange the authorization code",
+	CodeIdentity:          "Failed to extract the user's identity",
+	CodeInvalidEmail:      "Failed to validate the user's email",
+	CodeNotAllowed:        "This user is not allowed to login",
+	CodeSession:           "Failed to create the user's session",
+	CodeSignature:         "The identity provider's signature is invalid",
+	CodeExpired:           "The login has expired, please try again",
+	CodeAudience:          "The login was meant for another application",
+	CodeReplayed:          "This login link was already used",
+	CodeTestExpression:    "This user is not allowed to login (access rule failed)",
+	CodeSSORequired:       "Your organisation requires single sign-on",
+	CodeIdPRefused:        "The identity provider refused the login",
+	CodeNotConfigured:     "Single sign-on is not configured for this organisation",
+	CodeBadRequest:        "Bad login request",
+	CodeInvalidReturnTo:   "The return address is not allowed",
+	CodeConfig:            "Single sign-on is misconfigured for this organisation",
+	CodeUnavailable:       "Single sign-on is temporarily unavailable",
+	CodeOtherTenantsUser:  "This user is not allowed to login",
+	CodeDomainNotVerified: "This email's domain is not verified for your organisation",
 }
 
 // Error is the one error type of a failed login. Error() returns Message,

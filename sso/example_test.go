@@ -1,6 +1,7 @@
 package sso_test
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"log"
@@ -9,13 +10,16 @@ import (
 	"net/http/httptest"
 	"net/url"
 
+	"github.com/ssokit/ssokit/domains"
 	"github.com/ssokit/ssokit/sso"
 	"github.com/ssokit/ssokit/ssotest"
 )
 
 // Wiring ssokit into a plain net/http application: one tenant "acme" with
 // an Okta connection (here an in-process OpenID provider) that creates
-// users on first login.
+// users on first login, for emails under acme.example, a domain acme has
+// proven it owns (here an operator vouched for it; see package domains for
+// the DNS proof).
 func Example() {
 	mux := http.NewServeMux()
 	srv := httptest.NewTLSServer(mux)
@@ -29,6 +33,15 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	trust, err := domains.New(domains.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = trust.VerifyManually(context.Background(), "acme", "acme.example",
+		domains.Override{Operator: "ops@saas.example", Reason: "contract signed with Acme, ticket 4711"})
+	if err != nil {
+		log.Fatal(err)
+	}
 	stateKey := make([]byte, 32)
 	rand.Read(stateKey)
 	h, err := sso.New(sso.Config{
@@ -37,6 +50,7 @@ func Example() {
 			fmt.Println("session for", res.User.Email, "in", res.Tenant)
 			return nil // a real host sets its session cookie here
 		}),
+		Domains:    trust,
 		HTTPClient: op.Client(), // trusts the test provider's certificate
 	})
 	if err != nil {

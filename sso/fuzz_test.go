@@ -22,6 +22,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(`{"a": {"connections": [{"kind": "jwt", "parameters": {"sharedSecret": "x"}}]}}`))
 	f.Add([]byte(`{"a": [{"kind": "saml", "parameters": {"metadataXml": "<x/>"}, "testExpressions": ["IDTOKEN.a = 'b'"]}]}`))
 	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"a": {"connections": [], "domains": [{"name": "A.example.", "verification": "manual", "reason": "r"}, {"name": "xn--bcher-kva.example", "verification": "manual", "reason": "r", "includeSubdomains": true}]}}`))
 	secrets := sso.Secrets{LookupEnv: func(string) (string, bool) { return "", false },
 		ReadFile: func(string) ([]byte, error) { return nil, os.ErrNotExist }}
 	f.Fuzz(func(t *testing.T, data []byte) {

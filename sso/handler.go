@@ -12,6 +12,7 @@ import (
 // routes registers the handler's endpoints, relative to the prefix.
 func (h *Handler) routes() {
 	m := http.NewServeMux()
+	m.HandleFunc("GET /login", h.serveDiscovery)
 	m.HandleFunc("GET /{tenant}/login", h.serveLogin)
 	m.HandleFunc("GET /{tenant}/providers", h.serveProviders)
 	m.HandleFunc("GET /{tenant}/oidc/callback/{connection}", h.serveOIDCCallback)

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ssokit/ssokit/domains"
 	"github.com/ssokit/ssokit/groupsync"
 	"github.com/ssokit/ssokit/mapping"
 	"github.com/ssokit/ssokit/sso"
@@ -28,6 +29,7 @@ const opsGroupGUID = "6f1c7e2a-5b0d-4b8e-9c3a-2d4e5f607182"
 // OpenID provider and a browser with a cookie jar.
 type env struct {
 	t       *testing.T
+	domains *domains.Service
 	op      *ssotest.OIDCProvider
 	srv     *httptest.Server
 	h       *sso.Handler
@@ -53,6 +55,35 @@ type envOptions struct {
 	mount     func(h *sso.Handler) http.Handler // default: mux.Handle("/sso/", h)
 	cfg       func(*sso.Config)
 	secrets   sso.Secrets
+	// verified are the domains an operator verified per tenant; nil means
+	// defaultVerified. The env's domain service is e.domains.
+	verified map[string][]string
+	// multiTenant runs the provider in Entra ID's multi-tenant shape.
+	multiTenant bool
+}
+
+// defaultVerified are the domains the tests' tenants own.
+var defaultVerified = map[string][]string{
+	"acme":   {"acme.example", "acme-labs.example"},
+	"itglue": {"example.com"},
+}
+
+// newDomains returns a domain service where each tenant has verified its
+// domains through an operator.
+func newDomains(t *testing.T, verified map[string][]string) *domains.Service {
+	t.Helper()
+	svc, err := domains.New(domains.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tenant, names := range verified {
+		for _, n := range names {
+			if _, err := svc.VerifyManually(t.Context(), tenant, n, domains.Override{Operator: "test", Reason: "test fixture"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return svc
 }
 
 // oidcConn is an OIDC connection to the env's provider, client "app".
@@ -91,8 +122,9 @@ func newEnv(t *testing.T, o envOptions) *env {
 		opUsers = []ssotest.OIDCUser{{Subject: "sub-ann", Email: "ann@acme.example", Name: "Ann"}}
 	}
 	op, err := ssotest.NewOIDCProvider(ssotest.OIDCProviderConfig{
-		Clients: []ssotest.OIDCClient{{ID: "app", Secret: "app-secret", RedirectURIs: redirects}},
-		Users:   opUsers,
+		Clients:     []ssotest.OIDCClient{{ID: "app", Secret: "app-secret", RedirectURIs: redirects}},
+		Users:       opUsers,
+		MultiTenant: o.multiTenant,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +154,10 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if o.verified == nil {
+		o.verified = defaultVerified
+	}
+	e.domains = newDomains(t, o.verified)
 	var users sso.UserStore = e.users
 	if o.userStore != nil {
 		users = o.userStore
@@ -138,6 +174,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 		DebugClaims: 8,
 		HTTPClient:  op.Client(),
 		Secrets:     o.secrets,
+		Domains:     e.domains,
 	}
 	if o.cfg != nil {
 		o.cfg(&cfg)

@@ -40,6 +40,11 @@ type Result struct {
 	ProvisionedID string
 	// Linked reports a first link of (issuer, subject) to the user.
 	Linked bool
+	// EmailTrusted reports that the asserted email's domain is verified
+	// for the tenant (and the provider did not deny it). False only for
+	// logins through a connection with AllowUnverifiedDomains, or of a
+	// user linked before; the account's email was then left unchanged.
+	EmailTrusted bool
 	// Identity is the verified login; Decision what the mapping rules
 	// made of it (spaces, roles, groups, permissions, explanation).
 	Identity Identity

@@ -76,7 +76,7 @@ func TestJWTFailures(t *testing.T) {
 		{"wrong key is signature_invalid", "itglue", jwtsso.Token{Email: "someone@example.com"}, partnerKey + "x", "", sso.CodeSignature},
 		{"stale iat is assertion_expired", "itglue", jwtsso.Token{Email: "someone@example.com", IssuedAt: time.Now().Add(-time.Hour)}, partnerKey, "", sso.CodeExpired},
 		{"unknown user is user_not_allowed (no creation)", "itglue", jwtsso.Token{Email: "nobody@example.com"}, partnerKey, "", sso.CodeNotAllowed},
-		{"another tenant's user is user_not_allowed", "globex", jwtsso.Token{Email: "someone@example.com"}, partnerKey, "", sso.CodeNotAllowed},
+		{"another tenant's user is domain_not_verified", "globex", jwtsso.Token{Email: "someone@example.com"}, partnerKey, "", sso.CodeDomainNotVerified},
 		{"foreign return_to is invalid_return_to", "itglue", jwtsso.Token{Email: "someone@example.com"}, partnerKey, "https://evil.example/", sso.CodeInvalidReturnTo},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

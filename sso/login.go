@@ -1,6 +1,7 @@
 package sso
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -21,7 +22,7 @@ func (h *Handler) serveLogin(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, slug, "", nil, err)
 		return
 	}
-	c, err := pickConnection(t, q.Get("connection"), q.Get("email"))
+	c, err := pickConnection(t, q.Get("connection"), h.verifiedDomain(r.Context(), slug, q.Get("email")))
 	if err != nil {
 		h.fail(w, r, slug, q.Get("connection"), nil, err)
 		return
@@ -48,13 +49,26 @@ func (h *Handler) serveLogin(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// verifiedDomain returns the domain of the email typed at login start
+// when it is verified for the tenant, else "": home-realm discovery
+// routes only by verified domains.
+func (h *Handler) verifiedDomain(ctx context.Context, tenant, email string) string {
+	domain := emailDomain(strings.TrimSpace(email))
+	if domain == "" {
+		return ""
+	}
+	if ok, _ := h.verified(ctx, tenant, domain); !ok {
+		return ""
+	}
+	return strings.TrimSuffix(domain, ".")
+}
+
 // pickConnection chooses the connection of a login: the one asked for;
-// else the one serving the email's domain; else the tenant's single
+// else the one serving the (verified) domain; else the tenant's single
 // required connection (auto-redirect); else its single connection. Nil
 // means the user must choose.
-func pickConnection(t *Tenant, id, email string) (*Connection, error) {
+func pickConnection(t *Tenant, id, domain string) (*Connection, error) {
 	var enabled, required, byDomain []*Connection
-	domain := emailDomain(strings.TrimSpace(email))
 	for i := range t.Connections {
 		c := &t.Connections[i]
 		if c.Disabled {

@@ -62,6 +62,10 @@ type Tenant struct {
 	// host's break-glass path even when SSO is required (IT Glue's
 	// app.itglue.com fallback).
 	AllowBreakGlass bool `json:"allowBreakGlass,omitempty"`
+	// Domains are domains an operator declares verified for the tenant
+	// without DNS proof. [New] records them in Config.Domains and logs
+	// each one.
+	Domains []TenantDomain `json:"domains,omitempty"`
 
 	// paths are the JSON paths of the connections when loaded from a
 	// file, for error messages.
@@ -74,6 +78,25 @@ func (t *Tenant) connPath(i int) string {
 		return t.paths[i]
 	}
 	return "$[" + strconv.Quote(t.Slug) + "][" + strconv.Itoa(i) + "]"
+}
+
+// VerificationManual is the only verification a configuration may
+// declare: an operator's decision, with a reason.
+const VerificationManual = "manual"
+
+// TenantDomain is a domain the configuration declares verified for its
+// tenant, on an operator's word. Tenants prove domains by DNS through
+// package domains instead; a configuration cannot claim a domain any
+// other way.
+type TenantDomain struct {
+	// Name is the domain, e.g. "acme.example".
+	Name string `json:"name"`
+	// Verification must be [VerificationManual].
+	Verification string `json:"verification"`
+	// Reason says why the operator vouches for the domain (audited).
+	Reason string `json:"reason"`
+	// IncludeSubdomains extends the trust to every name under Name.
+	IncludeSubdomains bool `json:"includeSubdomains,omitempty"`
 }
 
 // Connection is one identity provider configured for a tenant.
@@ -93,7 +116,8 @@ type Connection struct {
 	// EmailPattern is a Go regular expression every email must match.
 	EmailPattern string `json:"emailPattern,omitempty"`
 	// Domains are the email domains routed to this connection by
-	// home-realm discovery.
+	// home-realm discovery; a domain routes only while it is verified for
+	// the tenant (Config.Domains).
 	Domains    []string   `json:"domains,omitempty"`
 	Parameters Parameters `json:"parameters"`
 	// Mapping holds the space, role, group and permission rules.
@@ -104,6 +128,13 @@ type Connection struct {
 	Provisioning Provisioning `json:"provisioning,omitempty"`
 	// GroupSync is "strict", "additive" or "none" (the default).
 	GroupSync string `json:"groupSync,omitempty"`
+	// AllowUnverifiedDomains lets a first login whose email's domain is
+	// not verified for the tenant proceed instead of failing with
+	// domain_not_verified: the email is marked unverified, no existing
+	// account is ever found by it, a new one is created only with jit
+	// provisioning, and the user is matched by (issuer, subject) from
+	// then on. Off by default.
+	AllowUnverifiedDomains bool `json:"allowUnverifiedDomains,omitempty"`
 	// Version increases with every change; compiled state is cached per
 	// version. Stores set it.
 	Version int64 `json:"-"`
@@ -199,9 +230,12 @@ func (c *Connection) displayName() string {
 	return "OpenID Connect"
 }
 
-// servesDomain reports whether home-realm discovery routes domain here.
+// servesDomain reports whether home-realm discovery routes domain here
+// (the caller checks that domain is verified).
 func (c *Connection) servesDomain(domain string) bool {
-	return slices.ContainsFunc(c.Domains, func(d string) bool { return strings.EqualFold(d, domain) })
+	return slices.ContainsFunc(c.Domains, func(d string) bool {
+		return strings.EqualFold(strings.TrimSuffix(d, "."), domain)
+	})
 }
 
 // normalize fills defaults in place.

@@ -31,6 +31,9 @@ func (h *Handler) login(ctx context.Context, cc *compiled, id Identity) (*Result
 	if id.Issuer == "" || id.Subject == "" {
 		return nil, newError(CodeIdentity, errors.New("sso: identity without issuer or subject"))
 	}
+	if err := h.admit(ctx, cc, &id); err != nil {
+		return nil, err
+	}
 	if cc.policy != nil {
 		if err := cc.policy.Evaluate(id.documents()).Err(); err != nil {
 			return nil, newError(CodeTestExpression, err)

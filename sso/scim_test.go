@@ -9,15 +9,17 @@ import (
 
 func TestSCIMProvisionedUserIsMatchedOnFirstLogin(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		tenant string
-		active bool
-		prov   sso.Provisioning
-		code   sso.Code // "" = logged in
+		name     string
+		tenant   string
+		active   bool
+		prov     sso.Provisioning
+		code     sso.Code // "" = logged in
+		verified map[string][]string
 	}{
-		{"provisioned user logs in and is created (existing-only)", "acme", true, sso.ExistingOnly, ""},
-		{"deprovisioned user is refused even with JIT", "acme", false, sso.JIT, sso.CodeNotAllowed},
-		{"a user provisioned for another tenant is refused", "globex", true, sso.ExistingOnly, sso.CodeNotAllowed},
+		{"provisioned user logs in and is created (existing-only)", "acme", true, sso.ExistingOnly, "", nil},
+		{"deprovisioned user is refused even with JIT", "acme", false, sso.JIT, sso.CodeNotAllowed, nil},
+		{"a user provisioned for another tenant is refused", "globex", true, sso.ExistingOnly, sso.CodeNotAllowed, nil},
+		{"a provisioned user under an unverified domain is not matched by email", "acme", true, sso.ExistingOnly, sso.CodeDomainNotVerified, map[string][]string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := scim.NewMemoryStore()
@@ -29,8 +31,9 @@ func TestSCIMProvisionedUserIsMatchedOnFirstLogin(t *testing.T) {
 			c := oidcConn("okta", sso.KindOkta)
 			c.Provisioning = tc.prov
 			e := newEnv(t, envOptions{
-				tenants: []sso.Tenant{{Slug: "acme", Connections: []sso.Connection{c}}},
-				cfg:     func(c *sso.Config) { c.Provisioned = sso.SCIMUsers{Store: st} },
+				tenants:  []sso.Tenant{{Slug: "acme", Connections: []sso.Connection{c}}},
+				cfg:      func(c *sso.Config) { c.Provisioned = sso.SCIMUsers{Store: st} },
+				verified: tc.verified,
 			})
 			resp, body := e.login("/sso/acme/login")
 			if tc.code != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -158,9 +159,29 @@ func (f *FileStore) Slugs() []string {
 	return out
 }
 
+// manualDomains lists the domains the tenants declare verified, for [New].
+func (s *MemoryStore) manualDomains() []Tenant {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []Tenant
+	for _, t := range s.tenants {
+		if len(t.Domains) > 0 {
+			out = append(out, Tenant{Slug: t.Slug, Domains: slices.Clone(t.Domains)})
+		}
+	}
+	slices.SortFunc(out, func(a, b Tenant) int { return strings.Compare(a.Slug, b.Slug) })
+	return out
+}
+
+func (f *FileStore) manualDomains() []Tenant { return f.mem.manualDomains() }
+
+// manualDomainsLister is implemented by the stores of this package.
+type manualDomainsLister interface{ manualDomains() []Tenant }
+
 func cloneTenant(t *Tenant) *Tenant {
 	c := *t
 	c.paths = nil
+	c.Domains = slices.Clone(t.Domains)
 	c.Connections = make([]Connection, len(t.Connections))
 	for i, x := range t.Connections {
 		c.Connections[i] = cloneConnection(x)

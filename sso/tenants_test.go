@@ -15,6 +15,7 @@ func TestTwoTenantsNeverSeeEachOther(t *testing.T) {
 	acme := oidcConn("okta", sso.KindOkta)
 	globex := oidcConn("okta", sso.KindOkta)
 	globex.Provisioning = sso.JIT
+	globex.AllowUnverifiedDomains = true
 	e := newEnv(t, envOptions{
 		tenants: []sso.Tenant{{Slug: "acme", Connections: []sso.Connection{acme}}, {Slug: "globex", Connections: []sso.Connection{globex, oidcConn("google", sso.KindGoogle)}}},
 		users:   []sso.User{{ID: "ann-acme", Tenant: "acme", Email: "ann@acme.example"}},
@@ -24,6 +25,9 @@ func TestTwoTenantsNeverSeeEachOther(t *testing.T) {
 		res := e.wantLoggedIn(e.login("/sso/globex/login?connection=okta"))
 		if res.User.ID == "ann-acme" || res.User.Tenant != "globex" || !res.Created {
 			t.Fatalf("user = %+v", res.User)
+		}
+		if res.EmailTrusted || !res.User.EmailUnverified {
+			t.Fatalf("acme's domain is not globex's: email trusted %v, user %+v", res.EmailTrusted, res.User)
 		}
 	})
 	t.Run("acme's login links acme's user, not the globex one", func(t *testing.T) {
@@ -69,6 +73,9 @@ func TestUserOfAnotherTenantFromAFaultyStoreIsRefused(t *testing.T) {
 	e := newEnv(t, envOptions{
 		tenants:   []sso.Tenant{{Slug: "globex", Connections: []sso.Connection{oidcConn("okta", sso.KindOkta)}}},
 		userStore: leakyStore{mem}, opUsers: []ssotest.OIDCUser{torqueUser()},
+		// Even with the domain verified for globex (an operator's mistake),
+		// the store's answer of another tenant is refused.
+		verified: map[string][]string{"globex": {"acme.example"}},
 	})
 	resp, body := e.login("/sso/globex/login")
 	wantError(t, resp, body, sso.CodeOtherTenantsUser)

@@ -23,12 +23,19 @@ type User struct {
 	Privileged bool
 	// Disabled users cannot log in.
 	Disabled bool
+	// EmailUnverified marks an email no verified domain vouches for (a
+	// user created through a connection with AllowUnverifiedDomains):
+	// the host must not use it to identify the person elsewhere.
+	EmailUnverified bool
 }
 
 // Profile is what a login says about a user.
 type Profile struct {
 	// Email is normalized (lower case); Timezone an IANA name or "".
 	Email, Name, Timezone string
+	// EmailUnverified is set when the email's domain is not verified for
+	// the tenant (see [Connection].AllowUnverifiedDomains).
+	EmailUnverified bool
 }
 
 // Link binds a user to an identity provider account.

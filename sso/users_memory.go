@@ -79,7 +79,7 @@ func (m *MemoryUsers) CreateUser(_ context.Context, tenant string, p Profile) (*
 			return nil, ErrUserExists
 		}
 	}
-	u := m.add(User{Tenant: tenant, Email: p.Email, Name: p.Name})
+	u := m.add(User{Tenant: tenant, Email: p.Email, Name: p.Name, EmailUnverified: p.EmailUnverified})
 	c := *u
 	return &c, nil
 }
@@ -89,7 +89,7 @@ func (m *MemoryUsers) UpdateProfile(_ context.Context, tenant, userID string, p 
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if u, ok := m.users[userID]; ok && u.Tenant == tenant {
-		u.Email, u.Name = p.Email, p.Name
+		u.Email, u.Name, u.EmailUnverified = p.Email, p.Name, p.EmailUnverified
 	}
 	return nil
 }

@@ -59,7 +59,7 @@ func (h *Handler) fromProvisioned(ctx context.Context, tenant string, prof Profi
 	if prof.Name == "" {
 		prof.Name = p.Name
 	}
-	u, err := h.createUser(ctx, tenant, prof, res)
+	u, err := h.createUser(ctx, tenant, prof, res, nil)
 	if err != nil {
 		return nil, err
 	}
