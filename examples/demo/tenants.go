@@ -27,7 +27,7 @@ func tenants(idps *devIdPs, jwtSecret, partnerLoginURL string) []sso.Tenant {
 		{Group: financeGroupGUID, Permissions: []string{"billing:read"}},
 	}}
 	return []sso.Tenant{
-		{Slug: "acme", Connections: []sso.Connection{{
+		{Slug: "acme", Domains: manual("acme.example"), Connections: []sso.Connection{{
 			ID: "okta", Name: "Acme SSO (OpenID Connect)", Kind: sso.KindOIDC, Mode: sso.ModeOptional,
 			Domains: []string{"acme.example"}, Provisioning: sso.JIT, GroupSync: strict, Mapping: permissions,
 			EmailPattern: `^.*@acme\.example$`,
@@ -36,18 +36,24 @@ func tenants(idps *devIdPs, jwtSecret, partnerLoginURL string) []sso.Tenant {
 			Parameters: sso.Parameters{ClientID: oidcClientID, ClientSecret: oidcClientSecret,
 				DiscoveryEndpoint: idps.op.Issuer()},
 		}}},
-		{Slug: "globex", Connections: []sso.Connection{{
+		{Slug: "globex", Domains: manual("globex.example"), Connections: []sso.Connection{{
 			ID: "entra", Name: "Globex SSO (SAML)", Kind: sso.KindSAML, Mode: sso.ModeRequired,
 			Domains: []string{"globex.example"}, Provisioning: sso.JIT, GroupSync: strict, Mapping: permissions,
 			Parameters: sso.Parameters{MetadataXML: string(idps.saml.Metadata()),
 				ClaimMapping: map[string]string{"groups": "saml:" + entraGroupsClaim}},
 		}}},
-		{Slug: "initech", Connections: []sso.Connection{{
+		{Slug: "initech", Domains: manual("initech.example"), Connections: []sso.Connection{{
 			ID: "partner", Name: "Initech login (JWT)", Kind: sso.KindJWT, Mode: sso.ModeOptional,
 			Provisioning: sso.ExistingOnly,
 			Parameters:   sso.Parameters{SharedSecret: jwtSecret, RemoteLoginURL: partnerLoginURL},
 		}}},
 	}
+}
+
+// manual declares a demo domain verified by the operator; a real
+// tenant proves its domain with a DNS TXT record (package domains).
+func manual(name string) []sso.TenantDomain {
+	return []sso.TenantDomain{{Name: name, Verification: sso.VerificationManual, Reason: "demo tenant"}}
 }
 
 // newCatalog is what the host application knows: its spaces, space roles

@@ -35,8 +35,12 @@ func main() {
 // newHandler is the whole integration: one tenant, one JWT connection
 // that signs in existing users only, and the host's session callback.
 func newHandler(base, key, remoteLoginURL string) (http.Handler, error) {
-	store, err := sso.NewMemoryStore(sso.Secrets{}, sso.Tenant{Slug: "acme", Connections: []sso.Connection{{
-		Kind: sso.KindJWT, Parameters: sso.Parameters{SharedSecret: key, RemoteLoginURL: remoteLoginURL}}}})
+	store, err := sso.NewMemoryStore(sso.Secrets{}, sso.Tenant{Slug: "acme",
+		// The operator vouches for acme.example (tenants prove domains by DNS
+		// through package domains); only emails under it may sign in.
+		Domains: []sso.TenantDomain{{Name: "acme.example", Verification: sso.VerificationManual, Reason: "example tenant"}},
+		Connections: []sso.Connection{{
+			Kind: sso.KindJWT, Parameters: sso.Parameters{SharedSecret: key, RemoteLoginURL: remoteLoginURL}}}})
 	if err != nil {
 		return nil, err
 	}

@@ -37,9 +37,12 @@ func main() {
 // newHandler is the whole integration: one tenant, one connection (users
 // are created on their first login), and the host's session callback.
 func newHandler(base, issuer string, client *http.Client) (http.Handler, error) {
-	store, err := sso.NewMemoryStore(sso.Secrets{}, sso.Tenant{Slug: "acme", Connections: []sso.Connection{{
-		Kind: sso.KindOIDC, Provisioning: sso.JIT,
-		Parameters: sso.Parameters{ClientID: "app", ClientSecret: "app-secret", DiscoveryEndpoint: issuer}}}})
+	store, err := sso.NewMemoryStore(sso.Secrets{}, sso.Tenant{Slug: "acme",
+		// The operator vouches for acme.example (tenants prove it by DNS: package domains).
+		Domains: []sso.TenantDomain{{Name: "acme.example", Verification: sso.VerificationManual, Reason: "example tenant"}},
+		Connections: []sso.Connection{{
+			Kind: sso.KindOIDC, Provisioning: sso.JIT,
+			Parameters: sso.Parameters{ClientID: "app", ClientSecret: "app-secret", DiscoveryEndpoint: issuer}}}})
 	if err != nil {
 		return nil, err
 	}

@@ -33,8 +33,12 @@ func main() {
 // configured from the IdP's metadata (users are created on their first
 // login), and the host's session callback.
 func newHandler(base string, idpMetadata []byte) (http.Handler, error) {
-	store, err := sso.NewMemoryStore(sso.Secrets{}, sso.Tenant{Slug: "acme", Connections: []sso.Connection{{
-		Kind: sso.KindSAML, Provisioning: sso.JIT, Parameters: sso.Parameters{MetadataXML: string(idpMetadata)}}}})
+	store, err := sso.NewMemoryStore(sso.Secrets{}, sso.Tenant{Slug: "acme",
+		// The operator vouches for acme.example (tenants prove domains by DNS
+		// through package domains); only emails under it may sign in.
+		Domains: []sso.TenantDomain{{Name: "acme.example", Verification: sso.VerificationManual, Reason: "example tenant"}},
+		Connections: []sso.Connection{{
+			Kind: sso.KindSAML, Provisioning: sso.JIT, Parameters: sso.Parameters{MetadataXML: string(idpMetadata)}}}})
 	if err != nil {
 		return nil, err
 	}
