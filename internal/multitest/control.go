@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -68,4 +69,23 @@ func (l *lineWriter) printf(format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	fmt.Fprintf(l.w, format+"\n", args...)
+}
+
+// claimReporter is the shared store, reporting each claim on stdout so
+// that the test knows which leases a killed instance held.
+type claimReporter struct {
+	groupsync.TokenStore
+	out *lineWriter
+}
+
+func (c claimReporter) Claim(ctx context.Context, now, leaseUntil time.Time, limit int) ([]groupsync.TokenRecord, error) {
+	recs, err := c.TokenStore.Claim(ctx, now, leaseUntil, limit)
+	if len(recs) > 0 {
+		ids := make([]string, len(recs))
+		for i, r := range recs {
+			ids[i] = r.UserID
+		}
+		c.out.printf("CLAIMED %s", strings.Join(ids, " "))
+	}
+	return recs, err
 }

@@ -20,6 +20,7 @@
 //
 //	LISTEN 127.0.0.1:port   the HTTP address (first line)
 //	LOGIN user connection   a completed login (after StartSession)
+//	CLAIMED user...         users this instance just leased
 //	EVENT kind user reason  a worker event (synced, revoked, outage, ...)
 //	HANG user               the refresh of user reached the IdP and the
 //	                        instance now stalls before storing it (crash test)

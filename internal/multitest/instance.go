@@ -87,7 +87,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		return err
 	}
 	in.worker, err = groupsync.NewWorker(groupsync.WorkerConfig{
-		Tokens: store, Sealer: sealer, Refresher: &hangingRefresher{next: h, gate: in.hang, out: in.out},
+		Tokens: claimReporter{TokenStore: store, out: in.out}, Sealer: sealer, Refresher: &hangingRefresher{next: h, gate: in.hang, out: in.out},
 		Map: h.MapClaims, Memberships: members,
 		Period: o.Period, Jitter: o.Jitter, Tick: o.Tick, Lease: o.Lease, Batch: o.Batch, Concurrency: o.Concurrency,
 		Now: in.clock.Now, OnEvent: in.event,

@@ -92,6 +92,13 @@ func (p *proc) kill() {
 	}
 }
 
+// forget drops the lines read so far, to start a new phase.
+func (p *proc) forget() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lines = nil
+}
+
 // find returns the stdout lines starting with prefix.
 func (p *proc) find(prefix string) []string {
 	p.mu.Lock()
