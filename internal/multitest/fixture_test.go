@@ -39,16 +39,17 @@ var (
 // fixture is one shared redis-server, the in-process identity providers
 // and the flags every instance gets.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	redis *redisServer
 	op    *ssotest.OIDCProvider
 	saml  *ssotest.SAMLIdP
 	args  []string
+	opts  multitest.Options // the same settings, for instances built in process
 }
 
 // newFixture starts redis-server and the providers; users are extra
 // OpenID users (the first one is always "ann").
-func newFixture(t *testing.T, users []ssotest.OIDCUser) *fixture {
+func newFixture(t testing.TB, users []ssotest.OIDCUser) *fixture {
 	t.Helper()
 	f := &fixture{t: t, redis: startRedis(t)}
 	ops := []any{multitest.OpsGroupIdPID}
@@ -90,17 +91,21 @@ func newFixture(t *testing.T, users []ssotest.OIDCUser) *fixture {
 	f.args = []string{"-redis", f.redis.Addr(), "-prefix", prefix, "-base-url", baseURL,
 		"-config", filepath.Join(dir, "tenants.json"), "-ca", filepath.Join(dir, "idp.pem"),
 		"-state-key", hex.EncodeToString(stateKey), "-seal-key", hex.EncodeToString(sealKey)}
+	var err2 error
+	if f.opts, err2 = multitest.ParseFlags(f.args); err2 != nil {
+		t.Fatal(err2)
+	}
 	return f
 }
 
 // start starts an instance with the fixture's flags plus extra ones.
 func (f *fixture) start(name string, extra ...string) *proc {
-	return startProc(f.t, name, []string{"ITGLUE_SSO_KEY=" + partnerKey}, append(append([]string{}, f.args...), extra...)...)
+	return startProc(f.t.(*testing.T), name, []string{"ITGLUE_SSO_KEY=" + partnerKey}, append(append([]string{}, f.args...), extra...)...)
 }
 
 // serverCertPEM reads the provider's self-signed certificate off a TLS
 // handshake, for the instances to trust.
-func serverCertPEM(t *testing.T, op *ssotest.OIDCProvider) []byte {
+func serverCertPEM(t testing.TB, op *ssotest.OIDCProvider) []byte {
 	t.Helper()
 	u, _ := url.Parse(op.URL)
 	conf := op.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
@@ -112,7 +117,7 @@ func serverCertPEM(t *testing.T, op *ssotest.OIDCProvider) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.ConnectionState().PeerCertificates[0].Raw})
 }
 
-func writeJSON(t *testing.T, path string, v any) {
+func writeJSON(t testing.TB, path string, v any) {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -121,7 +126,7 @@ func writeJSON(t *testing.T, path string, v any) {
 	writeFile(t, path, b)
 }
 
-func writeFile(t *testing.T, path string, b []byte) {
+func writeFile(t testing.TB, path string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
@@ -184,7 +189,7 @@ func (b *browser) postForm(target string, form url.Values) (*http.Response, stri
 	return resp, readBody(b.t, resp)
 }
 
-func readBody(t *testing.T, resp *http.Response) string {
+func readBody(t testing.TB, resp *http.Response) string {
 	t.Helper()
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

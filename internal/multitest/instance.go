@@ -43,22 +43,49 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// instance is one running process's state.
-type instance struct {
-	out    *lineWriter
-	clock  *Clock
-	hang   *hangGate
-	worker *groupsync.Worker
+// Instance is one instance's parts, built by New.
+type Instance struct {
+	Handler *sso.Handler
+	Worker  *groupsync.Worker
+	Store   *redisstore.Store
+	Clock   *Clock // the worker's clock
+
+	out  *lineWriter
+	hang *hangGate
 }
 
-// Run starts the instance and serves until ctx ends.
+// Run builds the instance and serves until ctx ends.
 func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
-	in := &instance{out: &lineWriter{w: stdout}, clock: &Clock{}, hang: &hangGate{}}
-	store, err := redisstore.New(redisstore.Config{Addr: o.Redis, Prefix: o.Prefix, Timeout: o.Timeout})
+	in, err := New(o, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer in.Close()
+	return in.serve(ctx, o)
+}
+
+// New builds an instance from o: a redisstore.Store shared through Redis,
+// an sso.Handler using it as replay cache, and a groupsync.Worker using it
+// as token store, with the handler as Refresher and MapFunc. Lines go to
+// stdout (see the package documentation), logs to stderr.
+func New(o Options, stdout, stderr io.Writer) (*Instance, error) {
+	in := &Instance{out: &lineWriter{w: stdout}, Clock: &Clock{}, hang: &hangGate{}}
+	store, err := redisstore.New(redisstore.Config{Addr: o.Redis, Prefix: o.Prefix, Timeout: o.Timeout})
+	if err != nil {
+		return nil, err
+	}
+	in.Store = store
+	if err := in.build(o, stderr); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	return in, nil
+}
+
+// Close closes the Redis client.
+func (in *Instance) Close() error { return in.Store.Close() }
+
+func (in *Instance) build(o Options, stderr io.Writer) error {
 	client, err := idpClient(o.CA)
 	if err != nil {
 		return err
@@ -77,41 +104,40 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		BaseURL: o.BaseURL, StateKey: o.StateKey, Store: tenants, Users: sso.NewMemoryUsers(),
 		Sessions:    sso.SessionFunc(in.startSession),
 		Catalog:     func(context.Context, string) (*mapping.Catalog, error) { return cat, nil },
-		Memberships: members, ReplayCache: store, HTTPClient: client, Logger: logger,
+		Memberships: members, ReplayCache: in.Store, HTTPClient: client, Logger: logger,
 	})
 	if err != nil {
 		return err
 	}
+	in.Handler = h
 	sealer, err := groupsync.NewSealer(groupsync.SealerConfig{Keys: map[string][]byte{"k1": o.SealKey}, Current: "k1"})
 	if err != nil {
 		return err
 	}
-	in.worker, err = groupsync.NewWorker(groupsync.WorkerConfig{
-		Tokens: claimReporter{TokenStore: store, out: in.out}, Sealer: sealer, Refresher: &hangingRefresher{next: h, gate: in.hang, out: in.out},
-		Map: h.MapClaims, Memberships: members,
+	in.Worker, err = groupsync.NewWorker(groupsync.WorkerConfig{
+		Tokens: claimReporter{TokenStore: in.Store, out: in.out}, Sealer: sealer,
+		Refresher: &hangingRefresher{next: h, gate: in.hang, out: in.out},
+		Map:       h.MapClaims, Memberships: members,
 		Period: o.Period, Jitter: o.Jitter, Tick: o.Tick, Lease: o.Lease, Batch: o.Batch, Concurrency: o.Concurrency,
-		Now: in.clock.Now, OnEvent: in.event,
+		Now: in.Clock.Now, OnEvent: in.event,
 	})
-	if err != nil {
-		return err
-	}
-	return in.serve(ctx, o, h)
+	return err
 }
 
-func (in *instance) serve(ctx context.Context, o Options, h *sso.Handler) error {
+func (in *Instance) serve(ctx context.Context, o Options) error {
 	l, err := net.Listen("tcp", o.Listen)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/sso/", h)
+	mux.Handle("/sso/", in.Handler)
 	mux.HandleFunc("POST /_control/clock", in.setClock)
 	mux.HandleFunc("POST /_control/hang", in.setHang)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	in.out.printf("LISTEN %s", l.Addr())
 	var wg sync.WaitGroup
 	if o.Worker {
-		wg.Go(func() { _ = in.worker.Run(ctx) })
+		wg.Go(func() { _ = in.Worker.Run(ctx) })
 	}
 	go func() {
 		<-ctx.Done()
@@ -129,9 +155,9 @@ func (in *instance) serve(ctx context.Context, o Options, h *sso.Handler) error 
 
 // startSession is the host's session start: it sets a session cookie and
 // enrolls the login's refresh token for background sync.
-func (in *instance) startSession(w http.ResponseWriter, r *http.Request, res *sso.Result) error {
+func (in *Instance) startSession(w http.ResponseWriter, r *http.Request, res *sso.Result) error {
 	if res.Identity.RefreshToken != "" && res.SyncMode != groupsync.ModeNone {
-		err := in.worker.Enroll(r.Context(), res.User.ID, res.SyncConnection(), res.SyncMode, res.Identity.RefreshToken)
+		err := in.Worker.Enroll(r.Context(), res.User.ID, res.SyncConnection(), res.SyncMode, res.Identity.RefreshToken)
 		if err != nil {
 			return err
 		}
@@ -141,21 +167,21 @@ func (in *instance) startSession(w http.ResponseWriter, r *http.Request, res *ss
 	return nil
 }
 
-func (in *instance) event(ev groupsync.Event) {
+func (in *Instance) event(ev groupsync.Event) {
 	in.out.printf("EVENT %s %s %s", ev.Kind, ev.UserID, ev.Reason)
 }
 
-func (in *instance) setClock(w http.ResponseWriter, r *http.Request) {
+func (in *Instance) setClock(w http.ResponseWriter, r *http.Request) {
 	d, err := time.ParseDuration(r.URL.Query().Get("offset"))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	in.clock.Set(d)
+	in.Clock.Set(d)
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (in *instance) setHang(w http.ResponseWriter, r *http.Request) {
+func (in *Instance) setHang(w http.ResponseWriter, r *http.Request) {
 	var n int64
 	if _, err := fmt.Sscan(r.URL.Query().Get("after"), &n); err != nil || n < 1 {
 		http.Error(w, "after must be a positive count", http.StatusBadRequest)

@@ -72,7 +72,7 @@ func TestThreeInstancesShareOneTruth(t *testing.T) {
 		if loc := resp.Header.Get("Location"); loc != "https://lb.test/projects" {
 			t.Errorf("redirect to %q, want the return_to given at A", loc)
 		}
-		if got := c.find("LOGIN "); len(got) != 2 || !strings.HasSuffix(got[1], " acme/okta") {
+		if got := c.waitLines("LOGIN ", 2); len(got) != 2 || !strings.HasSuffix(got[1], " acme/okta") {
 			t.Errorf("C's logins = %q, want the OIDC one last", got)
 		}
 		if len(a.find("LOGIN ")) != before {

@@ -112,6 +112,17 @@ func (p *proc) find(prefix string) []string {
 	return out
 }
 
+// waitLines waits (bounded) until n lines start with prefix and returns
+// them: a line the instance wrote before answering may still be in the
+// pipe when the answer arrives.
+func (p *proc) waitLines(prefix string, n int) []string {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.t.Context(), 10*time.Second)
+	defer cancel()
+	poll(p.t, ctx, fmt.Sprintf("%s wrote %d %q lines", p.name, n, prefix), func() bool { return len(p.find(prefix)) >= n })
+	return p.find(prefix)
+}
+
 // control posts to a control endpoint of the instance.
 func (p *proc) control(path string) {
 	p.t.Helper()

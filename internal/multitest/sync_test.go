@@ -173,7 +173,7 @@ func TestSyncAcrossThreeInstances(t *testing.T) {
 		wantLoggedIn(t, "A", resp, body)
 		// Instance A's in-memory user store gave the JIT user its own id:
 		// the login enrolled the new refresh token under it.
-		logins := a.find("LOGIN ")
+		logins := a.waitLines("LOGIN ", 1)
 		if len(logins) != 1 {
 			t.Fatalf("A's logins: %q", logins)
 		}
@@ -215,21 +215,7 @@ func eventsFor(ps []*proc, id string) []string {
 // code with PKCE, eight at a time) and returns their refresh tokens.
 func (f *fixture) mintRefreshTokens(ctx context.Context, users []ssotest.OIDCUser) map[string]string {
 	f.t.Helper()
-	var disc struct {
-		Auth  string `json:"authorization_endpoint"`
-		Token string `json:"token_endpoint"`
-	}
-	resp, err := f.op.Client().Get(f.op.Issuer() + "/.well-known/openid-configuration")
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	err = json.NewDecoder(resp.Body).Decode(&disc)
-	resp.Body.Close()
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	conf := &oauth2.Config{ClientID: "app", ClientSecret: "app-secret", Scopes: []string{"openid", "offline_access"},
-		Endpoint: oauth2.Endpoint{AuthURL: disc.Auth, TokenURL: disc.Token}, RedirectURL: baseURL + "/acme/oidc/callback/okta"}
+	conf := f.oauthConfig()
 	hctx := context.WithValue(ctx, oauth2.HTTPClient, f.op.Client())
 	out := make(map[string]string, len(users))
 	var mu sync.Mutex
@@ -249,7 +235,7 @@ func (f *fixture) mintRefreshTokens(ctx context.Context, users []ssotest.OIDCUse
 			}
 			tok, err := conf.Exchange(hctx, cb.Query().Get("code"), oauth2.VerifierOption(v))
 			if err != nil || tok.RefreshToken == "" {
-				errs <- fmt.Errorf("exchange for %s: %v (refresh token %q)", u.Subject, err, tok.RefreshToken)
+				errs <- fmt.Errorf("exchange for %s: %v", u.Subject, err)
 				return
 			}
 			mu.Lock()
@@ -263,6 +249,27 @@ func (f *fixture) mintRefreshTokens(ctx context.Context, users []ssotest.OIDCUse
 		f.t.Fatal(err)
 	}
 	return out
+}
+
+// oauthConfig is the provider's client "app" for x/oauth2, from discovery.
+func (f *fixture) oauthConfig() *oauth2.Config {
+	f.t.Helper()
+	var disc struct {
+		Auth  string `json:"authorization_endpoint"`
+		Token string `json:"token_endpoint"`
+	}
+	resp, err := f.op.Client().Get(f.op.Issuer() + "/.well-known/openid-configuration")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	err = json.NewDecoder(resp.Body).Decode(&disc)
+	resp.Body.Close()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	conf := &oauth2.Config{ClientID: "app", ClientSecret: "app-secret", Scopes: []string{"openid", "offline_access"},
+		Endpoint: oauth2.Endpoint{AuthURL: disc.Auth, TokenURL: disc.Token}, RedirectURL: baseURL + "/acme/oidc/callback/okta"}
+	return conf
 }
 
 // enroll stores every user's sealed refresh token, due now, the way an
