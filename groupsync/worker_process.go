@@ -4,10 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
-// process refreshes one claimed user and reports what happened.
-func (w *Worker) process(ctx context.Context, rec TokenRecord) Event {
+// processLeased processes a user claimed until leaseUntil, or reports
+// false without touching it when less than a fifth of the lease is left:
+// another instance may claim the user once the lease expires, and two
+// instances must never spend the same refresh token.
+func (w *Worker) processLeased(ctx context.Context, rec TokenRecord, leaseUntil time.Time) (Event, bool) {
+	budget := leaseUntil.Sub(w.cfg.Now()) - w.cfg.Lease/5
+	if budget <= 0 {
+		return Event{}, false
+	}
+	return w.process(ctx, rec, budget), true
+}
+
+// process refreshes one claimed user and reports what happened. The
+// refresh call must end within budget; storing its result may use the
+// rest of the lease.
+func (w *Worker) process(ctx context.Context, rec TokenRecord, budget time.Duration) Event {
 	ev := Event{UserID: rec.UserID}
 	if rec.Revoked {
 		return w.revoke(ctx, rec, ev, fmt.Errorf("%w (removal pending from an earlier run)", ErrRefreshRevoked))
@@ -16,7 +31,9 @@ func (w *Worker) process(ctx context.Context, rec TokenRecord) Event {
 	if err != nil {
 		return w.fail(ctx, rec, ev, fmt.Errorf("%w: %w", errOpen, err))
 	}
-	got, err := w.cfg.Refresher.Refresh(ctx, RefreshRequest{UserID: rec.UserID, Connection: rec.Connection, RefreshToken: token})
+	rctx, cancel := context.WithTimeout(ctx, budget)
+	got, err := w.cfg.Refresher.Refresh(rctx, RefreshRequest{UserID: rec.UserID, Connection: rec.Connection, RefreshToken: token})
+	cancel()
 	switch {
 	case errors.Is(err, ErrRefreshRevoked):
 		return w.revoke(ctx, rec, ev, err)
