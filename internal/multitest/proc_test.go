@@ -38,6 +38,7 @@ func startProc(t *testing.T, name string, env []string, args ...string) *proc {
 	p.cmd = exec.Command(os.Args[0], args...)
 	p.cmd.Env = append(append(os.Environ(), multitest.EnvInstance+"=1"), env...)
 	p.cmd.Stderr = p.stderr
+	dieWithParent(p.cmd)
 	out, err := p.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
