@@ -41,6 +41,18 @@
 // tests run the token conformance suite on a single node and on a
 // three-master Cluster; Sentinel is not tested.
 //
+// # Leases and fencing
+//
+// A lease is the record's NextAt moved to the lease end by Claim; there is
+// no separate lock to release. The sealed token is the fencing token:
+// Replace and Remove compare it, so an instance whose lease expired and
+// whose successor stored a rotated token gets groupsync.ErrTokenConflict
+// and drops its result. groupsync.Worker also starts a refresh only while
+// more than a fifth of its lease is left and bounds the refresh call by
+// the lease, so that two instances never spend one refresh token.
+// internal/multitest proves this with three worker processes, one of them
+// killed with SIGKILL mid-period.
+//
 // # What Redis needs
 //
 // Redis 6.2 or later (PXAT), with Lua scripting; go-redis v9 is the client.
