@@ -22,7 +22,8 @@ func (c *Clock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.L
 // Set sets the offset.
 func (c *Clock) Set(d time.Duration) { c.offset.Store(int64(d)) }
 
-// hangGate makes the n-th next successful refresh stall forever.
+// hangGate makes the n-th next successful refresh stall until its
+// deadline (the worker bounds it by the lease).
 type hangGate struct{ left atomic.Int64 }
 
 func (g *hangGate) arm(n int64) { g.left.Store(n) }
@@ -53,7 +54,7 @@ func (r *hangingRefresher) Refresh(ctx context.Context, req groupsync.RefreshReq
 	got, err := r.next.Refresh(ctx, req)
 	if err == nil && r.gate.hit() {
 		r.out.printf("HANG %s", req.UserID)
-		<-ctx.Done() // the test kills the process meanwhile
+		<-ctx.Done() // the test kills the process long before
 		return groupsync.Refreshed{}, ctx.Err()
 	}
 	return got, err
