@@ -30,7 +30,8 @@
 // POST /_control/clock?offset=10m moves the worker's clock (real time plus
 // the offset), so leases and periods pass without sleeping. POST
 // /_control/hang?after=N makes the N-th next successful refresh stall
-// after the IdP answered (until the lease-bound deadline), so the test can kill -9 the instance
-// exactly between "refreshed at the IdP" and "stored". They exist only in
+// after the IdP answered (until its lease-bound deadline), so the test can
+// kill -9 the instance exactly between "refreshed at the IdP" and
+// "stored". They exist only in
 // this test instance and are never part of ssokit's API.
 package multitest
