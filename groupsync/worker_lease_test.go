@@ -2,6 +2,8 @@ package groupsync
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,6 +54,64 @@ func TestWorkerLeaseFencing(t *testing.T) {
 		}
 		if d := time.Duration(left.Load()); d <= 0 || d > 48*time.Second {
 			t.Fatalf("refresh deadline %v ahead, want at most four fifths of the 1m lease", d)
+		}
+	})
+}
+
+// TestWorkerReportsAbandonedClaim: an instance claims a user, has the
+// token rotated at the identity provider and dies before storing it. The
+// next claim, after the lease, spends the stale token; the provider
+// rejects it, and the event says that an earlier claim was abandoned,
+// not merely that the token was revoked.
+func TestWorkerReportsAbandonedClaim(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name    string
+		crashed bool
+	}{
+		{"a token spent by a claim that died is reported as abandoned", true},
+		{"a token revoked at the provider is reported as revoked only", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t, nil)
+			r.login(t, "ann", ModeStrict, "eng")
+			r.clock.Add(10 * time.Minute)
+			if tc.crashed {
+				recs, err := r.tokens.Claim(ctx, r.clock.Now(), r.clock.Now().Add(5*time.Minute), 10)
+				if err != nil || len(recs) != 1 || recs[0].Claims != 1 {
+					t.Fatalf("claim = %+v, %v", recs, err)
+				}
+				tok, err := r.w.cfg.Sealer.Open("ann", recs[0].Sealed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := r.w.cfg.Refresher.Refresh(ctx, RefreshRequest{UserID: "ann", Connection: "conn1", RefreshToken: tok}); err != nil {
+					t.Fatal(err) // rotated at the provider; the instance dies here
+				}
+				r.clock.Add(6 * time.Minute) // the lease expires
+			} else {
+				r.op.revokeUser("ann")
+			}
+			st := r.run(t)
+			ev := r.lastEvent(t)
+			if st.Revoked != 1 || ev.Kind != EventRevoked || !errors.Is(ev.Err, ErrRefreshRevoked) {
+				t.Fatalf("stats %+v, event %+v", st, ev)
+			}
+			abandoned := errors.Is(ev.Err, ErrLeaseAbandoned) && strings.Contains(ev.Reason, "earlier claim ended without a result")
+			if abandoned != tc.crashed {
+				t.Fatalf("abandoned claim reported = %v, want %v: %+v", abandoned, tc.crashed, ev)
+			}
+		})
+	}
+	t.Run("a completed run resets the claim count", func(t *testing.T) {
+		r := newRig(t, nil)
+		r.login(t, "bob", ModeStrict, "eng")
+		r.clock.Add(10 * time.Minute)
+		if st := r.run(t); st.Synced != 1 {
+			t.Fatalf("run %+v", st)
+		}
+		if rec, _ := r.tokens.Get("bob"); rec.Claims != 0 {
+			t.Fatalf("claims after a completed run = %d, want 0", rec.Claims)
 		}
 	})
 }

@@ -27,9 +27,10 @@
 // key takes a bounded 50 bytes plus the prefix and its content never
 // reaches Redis.
 //
-// Token records live in four keys that share the hash tag "{<prefix>}" (one
-// Redis Cluster slot): hashes of sealed tokens, metadata and schedule per
-// user id, and an index ordered by NextAt to the nanosecond. Put, Claim,
+// Token records live in five keys that share the hash tag "{<prefix>}" (one
+// Redis Cluster slot): hashes of sealed tokens, metadata, schedule and
+// claim count per user id, and an index ordered by NextAt to the
+// nanosecond. Put, Claim,
 // Replace and Remove are each one Lua script, so every check-and-write is
 // atomic. A Claim blocks Redis while it runs: keep the worker's batch in
 // the hundreds.
