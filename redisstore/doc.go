@@ -50,7 +50,11 @@
 // whose successor stored a rotated token gets groupsync.ErrTokenConflict
 // and drops its result. groupsync.Worker also starts a refresh only while
 // more than a fifth of its lease is left and bounds the refresh call by
-// the lease, so that two instances never spend one refresh token.
+// the lease, so that two instances never spend one refresh token. Claim
+// counts the claims of each record since its last write: a worker that
+// finds a second claim, and a token the provider rejects, reports
+// groupsync.ErrLeaseAbandoned (an instance died between the refresh at the
+// identity provider and the store, so the user must sign in again).
 // internal/multitest proves this with three worker processes, one of them
 // killed with SIGKILL mid-period.
 //

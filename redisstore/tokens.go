@@ -163,7 +163,9 @@ func casResult(res int64) error {
 // Claim implements groupsync.TokenStore: in one Lua script it takes up to
 // limit records with NextAt <= now, oldest due first, and moves their
 // NextAt to leaseUntil, so that no other instance claims them until then.
-// The returned records carry the NextAt they had before the claim, in UTC.
+// The returned records carry the NextAt they had before the claim, in UTC,
+// and their claim count after it (TokenRecord.Claims; Put and Replace set
+// it to the record's value, which the worker keeps at 0).
 // The script blocks Redis while it runs, so keep limit in the hundreds or
 // low thousands. A limit of zero returns nothing; a negative one is an
 // error.
