@@ -17,7 +17,7 @@ var (
 	ErrRefreshRevoked = errors.New("groupsync: refresh token expired or revoked")
 
 	// ErrLeaseAbandoned accompanies ErrRefreshRevoked when an earlier
-	// claim of the user ended without a result (TokenRecord.Claims above
+	// claim of the user ended without a result (TokenRecord.ClaimCount above
 	// 1): an instance died or stalled past its lease, perhaps after the
 	// identity provider had rotated the token, so the token it left stored
 	// was already spent. The user must sign in again.

@@ -109,9 +109,9 @@ func (m *MemoryTokens) Claim(_ context.Context, now, leaseUntil time.Time, limit
 	}
 	for i, r := range due {
 		r.NextAt = leaseUntil
-		r.Claims++
+		r.ClaimCount++
 		m.recs[r.UserID] = r
-		due[i].Claims = r.Claims
+		due[i].ClaimCount = r.ClaimCount
 	}
 	return due, nil
 }

@@ -78,7 +78,7 @@ func TestWorkerReportsAbandonedClaim(t *testing.T) {
 			r.clock.Add(10 * time.Minute)
 			if tc.crashed {
 				recs, err := r.tokens.Claim(ctx, r.clock.Now(), r.clock.Now().Add(5*time.Minute), 10)
-				if err != nil || len(recs) != 1 || recs[0].Claims != 1 {
+				if err != nil || len(recs) != 1 || recs[0].ClaimCount != 1 {
 					t.Fatalf("claim = %+v, %v", recs, err)
 				}
 				tok, err := r.w.cfg.Sealer.Open("ann", recs[0].Sealed)
@@ -110,8 +110,8 @@ func TestWorkerReportsAbandonedClaim(t *testing.T) {
 		if st := r.run(t); st.Synced != 1 {
 			t.Fatalf("run %+v", st)
 		}
-		if rec, _ := r.tokens.Get("bob"); rec.Claims != 0 {
-			t.Fatalf("claims after a completed run = %d, want 0", rec.Claims)
+		if rec, _ := r.tokens.Get("bob"); rec.ClaimCount != 0 {
+			t.Fatalf("claims after a completed run = %d, want 0", rec.ClaimCount)
 		}
 	})
 }

@@ -35,8 +35,8 @@ func (w *Worker) process(ctx context.Context, rec TokenRecord, budget time.Durat
 	got, err := w.cfg.Refresher.Refresh(rctx, RefreshRequest{UserID: rec.UserID, Connection: rec.Connection, RefreshToken: token})
 	cancel()
 	switch {
-	case errors.Is(err, ErrRefreshRevoked) && rec.Claims > 1:
-		return w.revoke(ctx, rec, ev, fmt.Errorf("%w (%d claims without a result): %w", ErrLeaseAbandoned, rec.Claims-1, err))
+	case errors.Is(err, ErrRefreshRevoked) && rec.ClaimCount > 1:
+		return w.revoke(ctx, rec, ev, fmt.Errorf("%w (%d claims without a result): %w", ErrLeaseAbandoned, rec.ClaimCount-1, err))
 	case errors.Is(err, ErrRefreshRevoked):
 		return w.revoke(ctx, rec, ev, err)
 	case err != nil:
@@ -83,7 +83,7 @@ func (w *Worker) revoke(ctx context.Context, rec TokenRecord, ev Event, cause er
 // exponential backoff.
 func (w *Worker) fail(ctx context.Context, rec TokenRecord, ev Event, cause error) Event {
 	old := rec.Sealed
-	rec.Failures, rec.Claims = rec.Failures+1, 0
+	rec.Failures, rec.ClaimCount = rec.Failures+1, 0
 	rec.NextAt = w.cfg.Now().Add(w.backoff(rec.Failures))
 	re := &RefreshError{UserID: rec.UserID, Failures: rec.Failures, RetryAt: rec.NextAt, Err: cause}
 	ev.Kind, ev.Err, ev.RetryAt = EventOutage, re, rec.NextAt
@@ -117,7 +117,7 @@ func (w *Worker) apply(ctx context.Context, rec TokenRecord, ev Event, token str
 	if err != nil {
 		return errEvent(ev, err, "scheduling")
 	}
-	rec.NextAt, rec.Failures, rec.Claims = next, 0, 0
+	rec.NextAt, rec.Failures, rec.ClaimCount = next, 0, 0
 	if err := w.cfg.Tokens.Replace(ctx, old, rec); err != nil {
 		return conflictOr(ev, err, "storing the refreshed token")
 	}

@@ -130,7 +130,7 @@ func (s *Store) put(ctx context.Context, op string, rec groupsync.TokenRecord, c
 	ctx, cancel := s.call(ctx)
 	defer cancel()
 	res, err := putScript.Run(ctx, s.client, s.keys.list(),
-		rec.UserID, rec.Sealed, m, timeKey(rec.NextAt), flag, old, strconv.Itoa(max(rec.Claims, 0))).Int64()
+		rec.UserID, rec.Sealed, m, timeKey(rec.NextAt), flag, old, strconv.Itoa(max(rec.ClaimCount, 0))).Int64()
 	if err != nil {
 		return 0, unavailable(op, err)
 	}
@@ -164,7 +164,7 @@ func casResult(res int64) error {
 // limit records with NextAt <= now, oldest due first, and moves their
 // NextAt to leaseUntil, so that no other instance claims them until then.
 // The returned records carry the NextAt they had before the claim, in UTC,
-// and their claim count after it (TokenRecord.Claims; Put and Replace set
+// and their claim count after it (TokenRecord.ClaimCount; Put and Replace set
 // it to the record's value, which the worker keeps at 0).
 // The script blocks Redis while it runs, so keep limit in the hundreds or
 // low thousands. A limit of zero returns nothing; a negative one is an
@@ -196,7 +196,7 @@ func decodeClaim(raw []string) ([]groupsync.TokenRecord, error) {
 		if err != nil {
 			return nil, err
 		}
-		if rec.Claims, err = strconv.Atoi(raw[i+4]); err != nil || rec.Claims < 1 {
+		if rec.ClaimCount, err = strconv.Atoi(raw[i+4]); err != nil || rec.ClaimCount < 1 {
 			return nil, &CorruptError{UserID: raw[i], Reason: "bad claim count"}
 		}
 		out = append(out, rec)

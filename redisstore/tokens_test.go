@@ -122,7 +122,7 @@ func testTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		_ = s.Put(ctx, r)
 		for i, now := range []time.Time{t0, t0.Add(time.Minute), t0.Add(2 * time.Minute)} {
 			got := claimIDs(t, s, now, now.Add(time.Minute), 10)
-			if len(got) != 1 || got[0].Claims != i+1 {
+			if len(got) != 1 || got[0].ClaimCount != i+1 {
 				t.Fatalf("claim %d = %+v, want Claims %d", i+1, got, i+1)
 			}
 		}
@@ -130,20 +130,20 @@ func testTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		if err := s.Replace(ctx, []byte("sealed"), r); err != nil {
 			t.Fatal(err)
 		}
-		if got := claimIDs(t, s, t0.Add(time.Hour), t0.Add(2*time.Hour), 10); len(got) != 1 || got[0].Claims != 1 {
+		if got := claimIDs(t, s, t0.Add(time.Hour), t0.Add(2*time.Hour), 10); len(got) != 1 || got[0].ClaimCount != 1 {
 			t.Fatalf("claim after replace = %+v, want Claims 1", got)
 		}
-		r.NextAt, r.Claims = t0.Add(3*time.Hour), 5
+		r.NextAt, r.ClaimCount = t0.Add(3*time.Hour), 5
 		_ = s.Put(ctx, r)
-		if got := claimIDs(t, s, t0.Add(3*time.Hour), t0.Add(4*time.Hour), 10); len(got) != 1 || got[0].Claims != 6 {
+		if got := claimIDs(t, s, t0.Add(3*time.Hour), t0.Add(4*time.Hour), 10); len(got) != 1 || got[0].ClaimCount != 6 {
 			t.Fatalf("claim after put with Claims 5 = %+v, want Claims 6", got)
 		}
 		if err := s.Remove(ctx, "c", []byte("sealed")); err != nil {
 			t.Fatal(err)
 		}
-		r.NextAt, r.Claims = t0, 0
+		r.NextAt, r.ClaimCount = t0, 0
 		_ = s.Put(ctx, r)
-		if got := claimIDs(t, s, t0, t0.Add(time.Minute), 10); len(got) != 1 || got[0].Claims != 1 {
+		if got := claimIDs(t, s, t0, t0.Add(time.Minute), 10); len(got) != 1 || got[0].ClaimCount != 1 {
 			t.Fatalf("claim after remove and put = %+v, want Claims 1", got)
 		}
 	})
