@@ -16,6 +16,13 @@ var (
 	// failure that removes a user's IdP-derived permissions.
 	ErrRefreshRevoked = errors.New("groupsync: refresh token expired or revoked")
 
+	// ErrLeaseAbandoned accompanies ErrRefreshRevoked when an earlier
+	// claim of the user ended without a result (TokenRecord.ClaimCount above
+	// 1): an instance died or stalled past its lease, perhaps after the
+	// identity provider had rotated the token, so the token it left stored
+	// was already spent. The user must sign in again.
+	ErrLeaseAbandoned = errors.New("groupsync: an earlier claim ended without a result")
+
 	// ErrTokenConflict reports that a compare-and-swap on a stored refresh
 	// token failed because another instance replaced it first.
 	ErrTokenConflict = errors.New("groupsync: stored refresh token changed concurrently")

@@ -107,9 +107,11 @@ func (m *MemoryTokens) Claim(_ context.Context, now, leaseUntil time.Time, limit
 	if len(due) > limit {
 		due = due[:limit]
 	}
-	for _, r := range due {
+	for i, r := range due {
 		r.NextAt = leaseUntil
+		r.ClaimCount++
 		m.recs[r.UserID] = r
+		due[i].ClaimCount = r.ClaimCount
 	}
 	return due, nil
 }

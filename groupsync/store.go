@@ -89,6 +89,12 @@ type TokenRecord struct {
 	// removal has not completed yet; the worker retries the removal
 	// without calling the identity provider again.
 	Revoked bool
+	// ClaimCount counts the claims since the record was last written: Claim
+	// increments it, Put and Replace store the value given (the worker and
+	// Enroll write 0). Above 1, an earlier claim ended without a result:
+	// its instance died or stalled past the lease, perhaps after the
+	// identity provider had already rotated the token.
+	ClaimCount int
 }
 
 // TokenStore holds sealed refresh tokens. Replace and Remove are
@@ -99,7 +105,8 @@ type TokenStore interface {
 	Put(ctx context.Context, rec TokenRecord) error
 	// Claim atomically returns up to limit records with NextAt <= now and
 	// moves their NextAt to leaseUntil, so that no other worker instance
-	// claims them meanwhile.
+	// claims them meanwhile. It increments each record's ClaimCount and
+	// returns the incremented value.
 	Claim(ctx context.Context, now, leaseUntil time.Time, limit int) ([]TokenRecord, error)
 	// Replace stores rec if the user's current Sealed equals old, else
 	// returns ErrTokenConflict (or ErrTokenNotFound).

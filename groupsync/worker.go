@@ -79,7 +79,8 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) RunOnce(ctx context.Context) (RunStats, error) {
 	now := w.cfg.Now()
 	st := RunStats{Started: now}
-	recs, err := w.cfg.Tokens.Claim(ctx, now, now.Add(w.cfg.Lease), w.cfg.Batch)
+	leaseUntil := now.Add(w.cfg.Lease)
+	recs, err := w.cfg.Tokens.Claim(ctx, now, leaseUntil, w.cfg.Batch)
 	if err != nil {
 		return st, fmt.Errorf("groupsync: claiming due refresh tokens: %w", err)
 	}
@@ -95,7 +96,13 @@ func (w *Worker) RunOnce(ctx context.Context) (RunStats, error) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			ev := w.process(ctx, rec)
+			ev, ok := w.processLeased(ctx, rec, leaseUntil)
+			if !ok {
+				mu.Lock()
+				st.LeaseExpired++
+				mu.Unlock()
+				return
+			}
 			mu.Lock()
 			count(&st, ev.Kind)
 			mu.Unlock()
@@ -110,7 +117,8 @@ func (w *Worker) RunOnce(ctx context.Context) (RunStats, error) {
 	if w.cfg.Logger != nil {
 		w.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "groupsync: refresh run",
 			slog.Int("claimed", st.Claimed), slog.Int("synced", st.Synced), slog.Int("revoked", st.Revoked),
-			slog.Int("outages", st.Outages), slog.Int("conflicts", st.Conflicts), slog.Int("errors", st.Errors))
+			slog.Int("outages", st.Outages), slog.Int("conflicts", st.Conflicts), slog.Int("errors", st.Errors),
+			slog.Int("lease_expired", st.LeaseExpired))
 	}
 	return st, ctx.Err()
 }

@@ -68,7 +68,13 @@ type WorkerConfig struct {
 	// Tick is how often Run looks for due users. Default 30 seconds.
 	Tick time.Duration
 	// Lease is how long a claimed user is hidden from other instances.
-	// Default 5 minutes.
+	// Default 5 minutes. A worker starts a user's refresh only while more
+	// than a fifth of the lease is left, and the refresh call must end by
+	// then, so that the rest of the lease is left for storing the rotated
+	// token: an instance never spends a refresh token on a lease another
+	// instance may already have taken over. Keep Lease well above
+	// Batch/Concurrency times the identity provider's response time; users
+	// left when it runs out are claimed again after it expires.
 	Lease time.Duration
 	// Batch is the most users claimed per run. Default 500.
 	Batch int
@@ -184,4 +190,8 @@ type RunStats struct {
 	Outages           int
 	Conflicts         int
 	Errors            int
+	// LeaseExpired counts claimed users left unrefreshed because too
+	// little of the lease was left to start them; they are due again when
+	// the lease expires.
+	LeaseExpired int
 }

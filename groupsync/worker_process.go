@@ -4,10 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
-// process refreshes one claimed user and reports what happened.
-func (w *Worker) process(ctx context.Context, rec TokenRecord) Event {
+// processLeased processes a user claimed until leaseUntil, or reports
+// false without touching it when less than a fifth of the lease is left:
+// another instance may claim the user once the lease expires, and two
+// instances must never spend the same refresh token.
+func (w *Worker) processLeased(ctx context.Context, rec TokenRecord, leaseUntil time.Time) (Event, bool) {
+	budget := leaseUntil.Sub(w.cfg.Now()) - w.cfg.Lease/5
+	if budget <= 0 {
+		return Event{}, false
+	}
+	return w.process(ctx, rec, budget), true
+}
+
+// process refreshes one claimed user and reports what happened. The
+// refresh call must end within budget; storing its result may use the
+// rest of the lease.
+func (w *Worker) process(ctx context.Context, rec TokenRecord, budget time.Duration) Event {
 	ev := Event{UserID: rec.UserID}
 	if rec.Revoked {
 		return w.revoke(ctx, rec, ev, fmt.Errorf("%w (removal pending from an earlier run)", ErrRefreshRevoked))
@@ -16,8 +31,12 @@ func (w *Worker) process(ctx context.Context, rec TokenRecord) Event {
 	if err != nil {
 		return w.fail(ctx, rec, ev, fmt.Errorf("%w: %w", errOpen, err))
 	}
-	got, err := w.cfg.Refresher.Refresh(ctx, RefreshRequest{UserID: rec.UserID, Connection: rec.Connection, RefreshToken: token})
+	rctx, cancel := context.WithTimeout(ctx, budget)
+	got, err := w.cfg.Refresher.Refresh(rctx, RefreshRequest{UserID: rec.UserID, Connection: rec.Connection, RefreshToken: token})
+	cancel()
 	switch {
+	case errors.Is(err, ErrRefreshRevoked) && rec.ClaimCount > 1:
+		return w.revoke(ctx, rec, ev, fmt.Errorf("%w (%d claims without a result): %w", ErrLeaseAbandoned, rec.ClaimCount-1, err))
 	case errors.Is(err, ErrRefreshRevoked):
 		return w.revoke(ctx, rec, ev, err)
 	case err != nil:
@@ -52,6 +71,11 @@ func (w *Worker) revoke(ctx context.Context, rec TokenRecord, ev Event, cause er
 	}
 	ev.Kind = EventRevoked
 	ev.Reason = "refresh token rejected by the identity provider (expired or revoked): IdP-derived grants removed"
+	if errors.Is(cause, ErrLeaseAbandoned) {
+		ev.Reason = "refresh token rejected by the identity provider after an earlier claim ended without a result " +
+			"(an instance died or stalled past its lease, perhaps after the provider rotated the token): " +
+			"IdP-derived grants removed; the user must sign in again"
+	}
 	return ev
 }
 
@@ -59,7 +83,7 @@ func (w *Worker) revoke(ctx context.Context, rec TokenRecord, ev Event, cause er
 // exponential backoff.
 func (w *Worker) fail(ctx context.Context, rec TokenRecord, ev Event, cause error) Event {
 	old := rec.Sealed
-	rec.Failures++
+	rec.Failures, rec.ClaimCount = rec.Failures+1, 0
 	rec.NextAt = w.cfg.Now().Add(w.backoff(rec.Failures))
 	re := &RefreshError{UserID: rec.UserID, Failures: rec.Failures, RetryAt: rec.NextAt, Err: cause}
 	ev.Kind, ev.Err, ev.RetryAt = EventOutage, re, rec.NextAt
@@ -93,7 +117,7 @@ func (w *Worker) apply(ctx context.Context, rec TokenRecord, ev Event, token str
 	if err != nil {
 		return errEvent(ev, err, "scheduling")
 	}
-	rec.NextAt, rec.Failures = next, 0
+	rec.NextAt, rec.Failures, rec.ClaimCount = next, 0, 0
 	if err := w.cfg.Tokens.Replace(ctx, old, rec); err != nil {
 		return conflictOr(ev, err, "storing the refreshed token")
 	}

@@ -27,9 +27,10 @@
 // key takes a bounded 50 bytes plus the prefix and its content never
 // reaches Redis.
 //
-// Token records live in four keys that share the hash tag "{<prefix>}" (one
-// Redis Cluster slot): hashes of sealed tokens, metadata and schedule per
-// user id, and an index ordered by NextAt to the nanosecond. Put, Claim,
+// Token records live in five keys that share the hash tag "{<prefix>}" (one
+// Redis Cluster slot): hashes of sealed tokens, metadata, schedule and
+// claim count per user id, and an index ordered by NextAt to the
+// nanosecond. Put, Claim,
 // Replace and Remove are each one Lua script, so every check-and-write is
 // atomic. A Claim blocks Redis while it runs: keep the worker's batch in
 // the hundreds.
@@ -40,6 +41,22 @@
 // failover, Cluster) as Config.Client, or an address as Config.Addr. The
 // tests run the token conformance suite on a single node and on a
 // three-master Cluster; Sentinel is not tested.
+//
+// # Leases and fencing
+//
+// A lease is the record's NextAt moved to the lease end by Claim; there is
+// no separate lock to release. The sealed token is the fencing token:
+// Replace and Remove compare it, so an instance whose lease expired and
+// whose successor stored a rotated token gets groupsync.ErrTokenConflict
+// and drops its result. groupsync.Worker also starts a refresh only while
+// more than a fifth of its lease is left and bounds the refresh call by
+// the lease, so that two instances never spend one refresh token. Claim
+// counts the claims of each record since its last write: a worker that
+// finds a second claim, and a token the provider rejects, reports
+// groupsync.ErrLeaseAbandoned (an instance died between the refresh at the
+// identity provider and the store, so the user must sign in again).
+// internal/multitest proves this with three worker processes, one of them
+// killed with SIGKILL mid-period.
 //
 // # What Redis needs
 //

@@ -33,6 +33,7 @@ func Example() {
 	// acme-prod:tokens:{acme-prod:}:meta
 	// acme-prod:tokens:{acme-prod:}:at
 	// acme-prod:tokens:{acme-prod:}:due
+	// acme-prod:tokens:{acme-prod:}:claims
 	// true Prefix
 }
 

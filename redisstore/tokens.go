@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -11,7 +12,7 @@ import (
 	"github.com/ssokit/ssokit/groupsync"
 )
 
-// tokenKeys names the four keys that hold refresh tokens. They share the
+// tokenKeys names the five keys that hold refresh tokens. They share the
 // hash tag {prefix} so that a Redis Cluster keeps them in one slot, which
 // the Lua scripts need.
 //
@@ -19,16 +20,17 @@ import (
 //	meta    hash  user id -> JSON of Connection, Mode, Failures, Revoked
 //	at      hash  user id -> time key of NextAt
 //	due     zset  "<time key>:<user id>", all scores 0, ordered by NextAt
+//	claims  hash  user id -> claims since the last Put or Replace (absent: 0)
 type tokenKeys struct {
-	sealed, meta, at, due string
+	sealed, meta, at, due, claims string
 }
 
 func newTokenKeys(prefix string) tokenKeys {
 	base := prefix + "tokens:{" + prefix + "}:"
-	return tokenKeys{sealed: base + "sealed", meta: base + "meta", at: base + "at", due: base + "due"}
+	return tokenKeys{sealed: base + "sealed", meta: base + "meta", at: base + "at", due: base + "due", claims: base + "claims"}
 }
 
-func (k tokenKeys) list() []string { return []string{k.sealed, k.meta, k.at, k.due} }
+func (k tokenKeys) list() []string { return []string{k.sealed, k.meta, k.at, k.due, k.claims} }
 
 // TokenKeys returns the Redis keys that hold the refresh-token records.
 func (s *Store) TokenKeys() []string { return s.keys.list() }
@@ -58,6 +60,7 @@ redis.call("HSET", KEYS[1], uid, ARGV[2])
 redis.call("HSET", KEYS[2], uid, ARGV[3])
 redis.call("HSET", KEYS[3], uid, ARGV[4])
 redis.call("ZADD", KEYS[4], 0, ARGV[4] .. ":" .. uid)
+if ARGV[7] == "0" then redis.call("HDEL", KEYS[5], uid) else redis.call("HSET", KEYS[5], uid, ARGV[7]) end
 return 1
 `)
 
@@ -72,12 +75,14 @@ if old then redis.call("ZREM", KEYS[4], old .. ":" .. uid) end
 redis.call("HDEL", KEYS[1], uid)
 redis.call("HDEL", KEYS[2], uid)
 redis.call("HDEL", KEYS[3], uid)
+redis.call("HDEL", KEYS[5], uid)
 return 1
 `)
 
 // claimScript takes up to ARGV[3] members of the due index whose time key
-// is <= ARGV[1], moves them to ARGV[2] and returns, per record, the user
-// id, the old time key, the sealed token and the meta JSON.
+// is <= ARGV[1], moves them to ARGV[2], counts the claim and returns, per
+// record, the user id, the old time key, the sealed token, the meta JSON
+// and the claim count.
 var claimScript = redis.NewScript(`
 local ms = redis.call("ZRANGEBYLEX", KEYS[4], "-", "(" .. ARGV[1] .. ";", "LIMIT", 0, tonumber(ARGV[3]))
 local out = {}
@@ -90,6 +95,7 @@ for _, m in ipairs(ms) do
   out[#out + 1] = string.sub(m, 1, 28)
   out[#out + 1] = redis.call("HGET", KEYS[1], uid) or ""
   out[#out + 1] = redis.call("HGET", KEYS[2], uid) or ""
+  out[#out + 1] = tostring(redis.call("HINCRBY", KEYS[5], uid, 1))
 end
 return out
 `)
@@ -124,7 +130,7 @@ func (s *Store) put(ctx context.Context, op string, rec groupsync.TokenRecord, c
 	ctx, cancel := s.call(ctx)
 	defer cancel()
 	res, err := putScript.Run(ctx, s.client, s.keys.list(),
-		rec.UserID, rec.Sealed, m, timeKey(rec.NextAt), flag, old).Int64()
+		rec.UserID, rec.Sealed, m, timeKey(rec.NextAt), flag, old, strconv.Itoa(max(rec.ClaimCount, 0))).Int64()
 	if err != nil {
 		return 0, unavailable(op, err)
 	}
@@ -157,7 +163,9 @@ func casResult(res int64) error {
 // Claim implements groupsync.TokenStore: in one Lua script it takes up to
 // limit records with NextAt <= now, oldest due first, and moves their
 // NextAt to leaseUntil, so that no other instance claims them until then.
-// The returned records carry the NextAt they had before the claim, in UTC.
+// The returned records carry the NextAt they had before the claim, in UTC,
+// and their claim count after it (TokenRecord.ClaimCount; Put and Replace set
+// it to the record's value, which the worker keeps at 0).
 // The script blocks Redis while it runs, so keep limit in the hundreds or
 // low thousands. A limit of zero returns nothing; a negative one is an
 // error.
@@ -179,14 +187,17 @@ func (s *Store) Claim(ctx context.Context, now, leaseUntil time.Time, limit int)
 
 // decodeClaim turns the claim script's flat reply into records.
 func decodeClaim(raw []string) ([]groupsync.TokenRecord, error) {
-	if len(raw)%4 != 0 {
+	if len(raw)%5 != 0 {
 		return nil, &CorruptError{Reason: "claim reply of odd length"}
 	}
-	out := make([]groupsync.TokenRecord, 0, len(raw)/4)
-	for i := 0; i < len(raw); i += 4 {
+	out := make([]groupsync.TokenRecord, 0, len(raw)/5)
+	for i := 0; i < len(raw); i += 5 {
 		rec, err := decodeRecord(raw[i], raw[i+1], raw[i+2], raw[i+3])
 		if err != nil {
 			return nil, err
+		}
+		if rec.ClaimCount, err = strconv.Atoi(raw[i+4]); err != nil || rec.ClaimCount < 1 {
+			return nil, &CorruptError{UserID: raw[i], Reason: "bad claim count"}
 		}
 		out = append(out, rec)
 	}

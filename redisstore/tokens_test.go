@@ -116,6 +116,37 @@ func testTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 			t.Fatalf("Claim = %+v, want the new record once", got)
 		}
 	})
+	t.Run("claim counts claims until a put or replace resets them", func(t *testing.T) {
+		s := open(t)
+		r := rec("c", t0, "sealed")
+		_ = s.Put(ctx, r)
+		for i, now := range []time.Time{t0, t0.Add(time.Minute), t0.Add(2 * time.Minute)} {
+			got := claimIDs(t, s, now, now.Add(time.Minute), 10)
+			if len(got) != 1 || got[0].ClaimCount != i+1 {
+				t.Fatalf("claim %d = %+v, want Claims %d", i+1, got, i+1)
+			}
+		}
+		r.NextAt = t0.Add(time.Hour)
+		if err := s.Replace(ctx, []byte("sealed"), r); err != nil {
+			t.Fatal(err)
+		}
+		if got := claimIDs(t, s, t0.Add(time.Hour), t0.Add(2*time.Hour), 10); len(got) != 1 || got[0].ClaimCount != 1 {
+			t.Fatalf("claim after replace = %+v, want Claims 1", got)
+		}
+		r.NextAt, r.ClaimCount = t0.Add(3*time.Hour), 5
+		_ = s.Put(ctx, r)
+		if got := claimIDs(t, s, t0.Add(3*time.Hour), t0.Add(4*time.Hour), 10); len(got) != 1 || got[0].ClaimCount != 6 {
+			t.Fatalf("claim after put with Claims 5 = %+v, want Claims 6", got)
+		}
+		if err := s.Remove(ctx, "c", []byte("sealed")); err != nil {
+			t.Fatal(err)
+		}
+		r.NextAt, r.ClaimCount = t0, 0
+		_ = s.Put(ctx, r)
+		if got := claimIDs(t, s, t0, t0.Add(time.Minute), 10); len(got) != 1 || got[0].ClaimCount != 1 {
+			t.Fatalf("claim after remove and put = %+v, want Claims 1", got)
+		}
+	})
 	t.Run("replace is compare-and-swap", func(t *testing.T) {
 		s := open(t)
 		if err := s.Replace(ctx, []byte("x"), rec("nobody", t0, "y")); !errors.Is(err, groupsync.ErrTokenNotFound) {
