@@ -45,6 +45,10 @@ var (
 	ErrUnsolicited = errors.New("saml: unsolicited response")
 	// ErrReplay reports an assertion ID that was already accepted.
 	ErrReplay = errors.New("saml: assertion replayed")
+	// ErrReplayCache reports that the replay cache could not be asked (a
+	// shared store is down). The response is refused: a replay check is
+	// never skipped. The cache's own error is wrapped beside it.
+	ErrReplayCache = errors.New("saml: replay cache unavailable")
 	// ErrStatus reports a response whose status is not Success.
 	ErrStatus = errors.New("saml: IdP returned an error status")
 	// ErrDuplicateAttribute reports an attribute sent twice.

@@ -353,8 +353,9 @@ func (c failingCache) Seen(context.Context, string, time.Time) (bool, error) { r
 func TestReplayCacheErrorsAreReturned(t *testing.T) {
 	boom := errors.New("redis down")
 	e := newEnv(t, func(c *saml.Config) { c.ReplayCache = failingCache{boom} })
-	if _, err := e.sp.VerifyResponseXML(context.Background(), e.response(t), []string{requestID}); !errors.Is(err, boom) {
-		t.Fatalf("err = %v, want the cache's error (fail closed)", err)
+	_, err := e.sp.VerifyResponseXML(context.Background(), e.response(t), []string{requestID})
+	if !errors.Is(err, boom) || !errors.Is(err, saml.ErrReplayCache) {
+		t.Fatalf("err = %v, want ErrReplayCache wrapping the cache's error (fail closed)", err)
 	}
 	e = newEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -239,7 +239,7 @@ func (v *verification) checkReplay(ctx context.Context, a *Assertion) error {
 	until = until.Add(v.sp.skew)
 	seen, err := v.sp.replay.Seen(ctx, "saml:"+a.Issuer+"\x00"+a.ID, until)
 	if err != nil {
-		return fmt.Errorf("saml: replay cache: %w", err)
+		return fmt.Errorf("%w: %w", ErrReplayCache, err)
 	}
 	if seen {
 		return &ReplayError{ID: a.ID}

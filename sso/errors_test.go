@@ -33,6 +33,7 @@ func TestClassifyLeafErrors(t *testing.T) {
 		{"saml expired", &saml.TimeError{Field: "NotOnOrAfter"}, CodeExpired},
 		{"saml audience", &saml.AudienceError{}, CodeAudience},
 		{"saml replay", &saml.ReplayError{ID: "x"}, CodeReplayed},
+		{"saml replay cache down fails closed", fmt.Errorf("x: %w", saml.ErrReplayCache), CodeUnavailable},
 		{"saml unknown request", fmt.Errorf("x: %w", saml.ErrInResponseTo), CodeInvalidState},
 		{"jwt signature", fmt.Errorf("x: %w", jwtsso.ErrBadSignature), CodeSignature},
 		{"jwt stale", fmt.Errorf("x: %w", jwtsso.ErrStale), CodeExpired},

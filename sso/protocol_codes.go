@@ -21,6 +21,8 @@ func protocolCode(err error) (Code, bool) {
 		return CodeAudience, true
 	case errors.Is(err, saml.ErrReplay):
 		return CodeReplayed, true
+	case errors.Is(err, saml.ErrReplayCache):
+		return CodeUnavailable, true
 	case errors.Is(err, saml.ErrInResponseTo), errors.Is(err, saml.ErrUnsolicited):
 		return CodeInvalidState, true
 	case errors.Is(err, saml.ErrStatus):

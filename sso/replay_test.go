@@ -29,6 +29,20 @@ func TestUnreachableReplayCacheFailsClosed(t *testing.T) {
 			t.Fatal("login went through without the replay check")
 		}
 	})
+	t.Run("saml", func(t *testing.T) {
+		idp := newSAMLIdP(t)
+		e := newEnv(t, envOptions{
+			tenants: []sso.Tenant{{Slug: "acme", Connections: []sso.Connection{samlConn(idp)}}},
+			cfg:     func(c *sso.Config) { c.ReplayCache = downCache{} },
+		})
+		idp.SPEntityID = e.srv.URL + "/sso/acme/saml/metadata"
+		idp.ACSURL = e.srv.URL + "/sso/acme/saml/acs"
+		resp, body := e.postACS(e.browser, e.samlIdP(idp, e.start("/sso/acme/login")))
+		wantError(t, resp, body, sso.CodeUnavailable)
+		if e.lastSession() != nil {
+			t.Fatal("login went through without the replay check")
+		}
+	})
 	t.Run("jwt", func(t *testing.T) {
 		e := newEnv(t, envOptions{
 			tenants: []sso.Tenant{{Slug: "itglue", Connections: []sso.Connection{jwtConn()}}},

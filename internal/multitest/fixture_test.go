@@ -76,15 +76,18 @@ func newFixture(t testing.TB, users []ssotest.OIDCUser) *fixture {
 	f.saml.ACSURL = baseURL + "/acme/saml/acs"
 
 	dir := t.TempDir()
-	cfg := map[string][]sso.Connection{
-		"acme": {
+	verified := func(name string) []sso.TenantDomain {
+		return []sso.TenantDomain{{Name: name, Verification: sso.VerificationManual, Reason: "test tenant"}}
+	}
+	cfg := map[string]sso.Tenant{
+		"acme": {Domains: verified("acme.example"), Connections: []sso.Connection{
 			{ID: "okta", Kind: sso.KindOIDC, Provisioning: sso.JIT, GroupSync: "strict",
 				Parameters: sso.Parameters{ClientID: "app", ClientSecret: "app-secret", DiscoveryEndpoint: op.Issuer(), OfflineAccess: true}},
 			{ID: "entra-saml", Kind: sso.KindSAML, Provisioning: sso.JIT,
 				Parameters: sso.Parameters{MetadataXML: string(f.saml.Metadata())}},
-		},
-		"itglue": {{ID: "partner", Kind: sso.KindJWT, Provisioning: sso.JIT,
-			Parameters: sso.Parameters{SharedSecret: "env:ITGLUE_SSO_KEY", RemoteLoginURL: "https://partner.example/sso"}}},
+		}},
+		"itglue": {Domains: verified("itglue.example"), Connections: []sso.Connection{{ID: "partner", Kind: sso.KindJWT, Provisioning: sso.JIT,
+			Parameters: sso.Parameters{SharedSecret: "env:ITGLUE_SSO_KEY", RemoteLoginURL: "https://partner.example/sso"}}}},
 	}
 	writeJSON(t, filepath.Join(dir, "tenants.json"), cfg)
 	writeFile(t, filepath.Join(dir, "idp.pem"), serverCertPEM(t, op))
