@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/ssokit/ssokit/domains"
 	"github.com/ssokit/ssokit/groupsync"
 	"github.com/ssokit/ssokit/jwtsso"
 	"github.com/ssokit/ssokit/scim"
@@ -29,10 +30,23 @@ type app struct {
 	scim     *scim.MemoryStore
 	pages    *pages
 	scimAPI  http.Handler
+	domains  *domains.Service
 }
 
-// newApp starts the demo on l. logger receives ssokit's audit events.
-func newApp(l net.Listener, logger *slog.Logger) (*app, error) {
+// appConfig configures newApp.
+type appConfig struct {
+	// Logger receives ssokit's audit events; nil discards them.
+	Logger *slog.Logger
+	// Resolver looks up the domains' TXT proofs. Nil means the system
+	// resolver; tests inject one so that they need no network.
+	Resolver domains.Resolver
+}
+
+// newApp starts the demo on l.
+func newApp(l net.Listener, cfg appConfig) (*app, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	a := &app{URL: "http://" + l.Addr().String(), sessions: newSessions(), scim: scim.NewMemoryStore(),
 		members: groupsync.NewMemoryMemberships("platform-team", "finance")}
 	var err error
@@ -45,7 +59,7 @@ func newApp(l net.Listener, logger *slog.Logger) (*app, error) {
 	if a.idps, err = startDevIdPs(a.URL + "/sso"); err != nil {
 		return nil, err
 	}
-	if err = a.setUp(logger); err != nil {
+	if err = a.setUp(cfg); err != nil {
 		a.idps.Close()
 		return nil, err
 	}
@@ -54,9 +68,14 @@ func newApp(l net.Listener, logger *slog.Logger) (*app, error) {
 	return a, nil
 }
 
-// setUp builds the SSO and SCIM handlers.
-func (a *app) setUp(logger *slog.Logger) error {
+// setUp builds the domain service and the SSO and SCIM handlers.
+func (a *app) setUp(cfg appConfig) error {
 	var err error
+	// One domain service holds every tenant's domains: sso.New records the
+	// tenants' manual domains into it, and the domains page shows them.
+	if a.domains, err = domains.New(domains.Config{Resolver: cfg.Resolver, LookupTimeout: verifyTimeout}); err != nil {
+		return err
+	}
 	if a.JWTSecret, err = jwtsso.GenerateKey(rand.Reader); err != nil {
 		return err
 	}
@@ -75,11 +94,15 @@ func (a *app) setUp(logger *slog.Logger) error {
 	a.sso, err = sso.New(sso.Config{
 		BaseURL: a.URL + "/sso", StateKey: stateKey, Store: store, Users: a.accounts,
 		Provisioned: sso.SCIMUsers{Store: a.scim}, Sessions: a.sessions, Catalog: catalog,
-		Memberships: a.members, DefaultReturnTo: "/me", Logger: logger, DebugClaims: 16,
+		Memberships: a.members, DefaultReturnTo: "/me", Logger: cfg.Logger, DebugClaims: 16,
+		Domains:         a.domains,
 		HTTPClient:      a.idps.op.Client(), // trusts the development provider's certificate
 		InsecureCookies: true,               // the demo serves plain HTTP on loopback
 	})
 	if err != nil {
+		return err
+	}
+	if err := a.claimPendingDomains(); err != nil {
 		return err
 	}
 	return a.setUpSCIM()

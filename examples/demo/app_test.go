@@ -175,6 +175,7 @@ func TestStartupInstructionsNameTheURLAndTokens(t *testing.T) {
 	var b strings.Builder
 	printInstructions(&b, a)
 	for _, want := range []string{a.URL + "/t/acme/login", a.URL + "/t/globex/login", "mia@acme.example / demo",
+		a.URL + "/t/acme/domains", "acme-labs.example is pending",
 		a.SCIMTokens["acme"], a.SCIMTokens["globex"], a.SCIMTokens["initech"]} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("instructions lack %q:\n%s", want, b.String())

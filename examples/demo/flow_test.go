@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ssokit/ssokit/domains"
 )
 
 // syncBuffer collects the audit log written from handler goroutines.
@@ -36,12 +38,18 @@ func (s *syncBuffer) String() string {
 // startDemo runs the demo on a free loopback port for one test.
 func startDemo(t *testing.T) (*app, *syncBuffer) {
 	t.Helper()
+	return startDemoWith(t, nil)
+}
+
+// startDemoWith runs the demo with resolver answering its DNS lookups.
+func startDemoWith(t *testing.T, resolver domains.Resolver) (*app, *syncBuffer) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	a, err := newApp(l, slog.New(slog.NewTextHandler(logs, nil)))
+	a, err := newApp(l, appConfig{Logger: slog.New(slog.NewTextHandler(logs, nil)), Resolver: resolver})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func main() {
 	if *verbose {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	a, err := newApp(l, logger)
+	a, err := newApp(l, appConfig{Logger: logger})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -76,6 +76,11 @@ Open it and sign in to a tenant:
 
 After an SSO login, /me shows your spaces, roles and groups, the claims
 received and why the mapping decided what it did.
+
+Each tenant's domains are at %[1]s/t/TENANT/domains, e.g.
+%[1]s/t/acme/domains: acme.example is verified (by the operator),
+acme-labs.example is pending, with the TXT record to publish and a
+"Verify now" button.
 
 SCIM 2.0 at %[1]s/scim/v2, one bearer token per tenant:
 `, a.URL, demoPassword)

@@ -23,7 +23,7 @@ type pages struct {
 
 func newPages() (*pages, error) {
 	p := &pages{t: map[string]*template.Template{}}
-	for _, name := range []string{"home.html", "login.html", "me.html", "chooser.html", "partner.html"} {
+	for _, name := range []string{"home.html", "login.html", "me.html", "chooser.html", "partner.html", "domains.html"} {
 		t, err := template.ParseFS(templateFiles, "templates/layout.html", "templates/"+name)
 		if err != nil {
 			return nil, err

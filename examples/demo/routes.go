@@ -12,6 +12,8 @@ func (a *app) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("GET /t/{tenant}/login", a.loginPage)
 	mux.HandleFunc("POST /t/{tenant}/password", a.passwordLogin)
+	mux.HandleFunc("GET /t/{tenant}/domains", a.domainsPage)
+	mux.HandleFunc("POST /t/{tenant}/domains/verify", a.verifyDomain)
 	mux.HandleFunc("GET /me", a.me)
 	mux.HandleFunc("POST /logout", a.logout)
 	mux.Handle("/sso/", a.idps.redirectToFrontDoor(a.sso))

@@ -56,6 +56,16 @@ func manual(name string) []sso.TenantDomain {
 	return []sso.TenantDomain{{Name: name, Verification: sso.VerificationManual, Reason: "demo tenant"}}
 }
 
+// pendingDomains are the domains each tenant has claimed but not proven
+// yet: the domains page shows the TXT record to publish for them. Being
+// pending, they carry no trust (an email there neither links nor creates
+// an account).
+var pendingDomains = map[string]string{
+	"acme":    "acme-labs.example",
+	"globex":  "globex-research.example",
+	"initech": "initech-tps.example",
+}
+
 // newCatalog is what the host application knows: its spaces, space roles
 // and groups, two of them linked to identity-provider group ids. The
 // "support" group has no IdP id: it is managed by hand and sync leaves it.
