@@ -28,12 +28,12 @@ var errNoAccess = errors.New("setup: sign in or open a valid setup link")
 // browser to the setup page: GET link?token=.
 func (h *Handler) serveLink(w http.ResponseWriter, r *http.Request) {
 	tok := r.URL.Query().Get("token")
-	l, err := h.ParseLink(tok)
+	_, err := h.ParseLink(tok)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusForbidden)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: linkCookie, Value: tok, Path: h.cookiePath(), Expires: l.Expires,
+	http.SetCookie(w, &http.Cookie{Name: linkCookie, Value: tok, Path: h.cookiePath(),
 		HttpOnly: true, Secure: !h.cfg.InsecureCookies, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, h.base+"/", http.StatusSeeOther)
 }

@@ -212,12 +212,12 @@ func (h *Handler) list(ctx context.Context, tenant string) ([]sso.Connection, er
 
 // remove deletes a connection when the store can.
 func (h *Handler) remove(ctx context.Context, s session, id string, version int64) error {
+	if _, err := h.cfg.Store.Connection(ctx, s.tenant, id); err != nil {
+		return err
+	}
 	d, ok := h.cfg.Store.(Deleter)
 	if !ok {
 		return errNoDelete
-	}
-	if _, err := h.cfg.Store.Connection(ctx, s.tenant, id); err != nil {
-		return err
 	}
 	if err := d.DeleteConnection(ctx, s.tenant, id, version); err != nil {
 		return err

@@ -96,4 +96,3 @@ func fromForm(form url.Values) (ConnectionInput, formConn) {
 	f.New = g("new") != ""
 	return in, f
 }
-

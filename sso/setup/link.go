@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -50,7 +51,12 @@ func (h *Handler) linkToken(tenant string, exp time.Time) (string, error) {
 	if tenant == "" || len(tenant) > 200 {
 		return "", fmt.Errorf("setup: tenant must be 1 to 200 bytes")
 	}
-	payload := base64.RawURLEncoding.EncodeToString([]byte(tenant)) + "." + strconv.FormatInt(exp.Unix(), 10)
+	nonce := make([]byte, 12)
+	if _, err := io.ReadFull(h.cfg.Rand, nonce); err != nil {
+		return "", fmt.Errorf("setup: reading random bytes: %w", err)
+	}
+	payload := base64.RawURLEncoding.EncodeToString([]byte(tenant)) + "." + strconv.FormatInt(exp.Unix(), 10) +
+		"." + base64.RawURLEncoding.EncodeToString(nonce)
 	return payload + "." + base64.RawURLEncoding.EncodeToString(h.mac("link", payload)), nil
 }
 
@@ -67,11 +73,11 @@ func (h *Handler) ParseLink(token string) (Link, error) {
 		return Link{}, fmt.Errorf("%w: token too long", ErrLinkInvalid)
 	}
 	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
+	if len(parts) != 4 {
 		return Link{}, fmt.Errorf("%w: malformed token", ErrLinkInvalid)
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil || !hmac.Equal(sig, h.mac("link", parts[0]+"."+parts[1])) {
+	sig, err := base64.RawURLEncoding.DecodeString(parts[3])
+	if err != nil || !hmac.Equal(sig, h.mac("link", parts[0]+"."+parts[1]+"."+parts[2])) {
 		return Link{}, fmt.Errorf("%w: bad signature", ErrLinkInvalid)
 	}
 	tenant, err := base64.RawURLEncoding.DecodeString(parts[0])

@@ -24,19 +24,19 @@ type shown struct{ Label, Value string }
 
 type pageData struct {
 	Tenant, CSRF, Notice, FormError, Base string
-	Values                          SPValues
-	SCIM                            bool
-	SCIMBaseURL                     string
-	Connections                     []ConnectionView
-	Guides                          []guide
-	Guide                           *guide
-	Form                            *formConn
-	Problems                        []APIProblem
-	Shown                           []shown
-	Run                             *policy.Report
-	RunConn                         string
-	Last                            []sso.DebugRecord
-	Audit                           []AuditEvent
+	Values                                SPValues
+	SCIM                                  bool
+	SCIMBaseURL                           string
+	Connections                           []ConnectionView
+	Guides                                []guide
+	Guide                                 *guide
+	Form                                  *formConn
+	Problems                              []APIProblem
+	Shown                                 []shown
+	Run                                   *policy.Report
+	RunConn                               string
+	Last                                  []sso.DebugRecord
+	Audit                                 []AuditEvent
 }
 
 // errFor returns the messages of the problems at field or below it.

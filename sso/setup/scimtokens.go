@@ -1,8 +1,8 @@
 package setup
 
 import (
-	"crypto/rand"
 	"context"
+	"crypto/rand"
 	"io"
 
 	"github.com/ssokit/ssokit/scim"
