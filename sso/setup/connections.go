@@ -140,6 +140,9 @@ func (h *Handler) save(ctx context.Context, s session, in ConnectionInput) (*Sav
 		return nil, err
 	}
 	c.Version = v
+	if stored, err := h.cfg.Store.Connection(ctx, s.tenant, c.ID); err == nil {
+		c = *stored // as the store normalised it
+	}
 	action := "connection.create"
 	if i >= 0 {
 		action = "connection.update"

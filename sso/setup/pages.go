@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"html/template"
@@ -17,6 +18,7 @@ var templateFS embed.FS
 
 var pageTmpl = template.Must(template.New("page.html").Funcs(template.FuncMap{
 	"errFor": errFor,
+	"list":   func(s ...string) []string { return s },
 }).ParseFS(templateFS, "templates/*.html"))
 
 // shown is a secret displayed once.
@@ -92,9 +94,14 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, s session, stat
 	if d.Form.ID != "" {
 		d.Values = h.values(s.tenant, d.Form.ID)
 	}
+	var buf bytes.Buffer
+	if err := pageTmpl.Execute(&buf, d); err != nil {
+		http.Error(w, "setup: cannot render the page", http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = pageTmpl.Execute(w, d)
+	_, _ = buf.WriteTo(w)
 }
 
 func (h *Handler) pageIndex(w http.ResponseWriter, r *http.Request, s session) {
