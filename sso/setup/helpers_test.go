@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssokit/ssokit/domains"
 	"github.com/ssokit/ssokit/scim"
 	"github.com/ssokit/ssokit/sso"
 	"github.com/ssokit/ssokit/sso/setup"
@@ -43,11 +44,18 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e.store = store
+	dom, err := domains.New(domains.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dom.VerifyManually(context.Background(), "acme", "acme.example", domains.Override{Operator: "test", Reason: "fixture"}); err != nil {
+		t.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
 	e.sso, err = sso.New(sso.Config{BaseURL: e.srv.URL + "/sso", StateKey: linkKey, Store: store,
-		Users: sso.NewMemoryUsers(), DebugClaims: 8, InsecureCookies: true,
+		Users: sso.NewMemoryUsers(), DebugClaims: 8, InsecureCookies: true, Domains: dom,
 		Sessions: sso.SessionFunc(func(w http.ResponseWriter, r *http.Request, res *sso.Result) error {
 			http.SetCookie(w, &http.Cookie{Name: "app_session", Value: res.User.ID, Path: "/"})
 			return nil
