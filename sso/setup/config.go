@@ -98,6 +98,7 @@ type Handler struct {
 	ssoBase string
 	mux     *http.ServeMux
 	mu      sync.Mutex // serialises read-modify-write of one handler
+	results results
 }
 
 // ErrConfig is wrapped by every error of [New].

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ssokit/ssokit/ssotest"
 )
@@ -58,6 +59,7 @@ func hasSession(res *http.Response) bool {
 // received attributes.
 func TestSAMLSetupThenLoginOverHTTP(t *testing.T) {
 	e := newEnv(t)
+	e.now = time.Now() // the IdP signs with the real clock
 	idp := newSAMLIdP(t)
 	admin := e.openLink(t, "acme")
 	_, page := admin.do("GET", "/setup/?idp=okta", nil, "")
@@ -75,6 +77,21 @@ func TestSAMLSetupThenLoginOverHTTP(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(page, "Saved okta (version 1)") {
 		t.Fatalf("save answered %d:\n%s", res.StatusCode, page)
 	}
+	// Test login: the admin added setup's test ACS to the IdP.
+	idp.ACSURL = e.srv.URL + "/setup/test/saml/acs"
+	resultURL, page := admin.testLogin(t, "okta")
+	for _, want := range []string{"the IdP's response was accepted", "No user was created", "department",
+		"Engineering", `id="test-subject">ada@acme.example<`, "no user is created or updated by a test login"} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the test login result lacks %q:\n%s", want, page)
+		}
+	}
+	// The result is not visible from another tenant's setup link.
+	if res, _ := e.openLink(t, "globex").do("GET", resultURL, nil, ""); res.StatusCode != 404 {
+		t.Fatalf("globex's admin opened acme's test result: %d", res.StatusCode)
+	}
+	idp.ACSURL = acs
+
 	if login := e.samlLogin(t, "okta"); !hasSession(login) {
 		t.Fatal("the user has no session after the SAML login")
 	}
@@ -82,4 +99,28 @@ func TestSAMLSetupThenLoginOverHTTP(t *testing.T) {
 	if !strings.Contains(page, "Last login through okta") || !strings.Contains(page, "Engineering") {
 		t.Fatalf("the admin does not see the received attributes:\n%s", page)
 	}
+}
+
+// testLogin runs a test login through the IdP; it returns the result
+// page's URL and content.
+func (c *client) testLogin(t *testing.T, connection string) (string, string) {
+	t.Helper()
+	res, body := c.form("/setup/connections/"+connection+"/test", url.Values{})
+	form := url.Values{}
+	for _, m := range samlField.FindAllStringSubmatch(body, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	if form.Get("SAMLResponse") == "" {
+		t.Fatalf("no SAMLResponse form (%d): %s", res.StatusCode, body)
+	}
+	res, body = c.do("POST", "/setup/test/saml/acs", strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+	if res.StatusCode != 200 || !strings.Contains(res.Request.URL.Path, "/setup/test/result/") {
+		t.Fatalf("test ACS ended at %s with %d: %s", res.Request.URL, res.StatusCode, body)
+	}
+	for _, ck := range c.http.Jar.Cookies(res.Request.URL) {
+		if ck.Name == "app_session" {
+			t.Fatal("a test login started a session")
+		}
+	}
+	return res.Request.URL.String(), body
 }

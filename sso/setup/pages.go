@@ -39,6 +39,8 @@ type pageData struct {
 	RunConn                               string
 	Last                                  []sso.DebugRecord
 	Audit                                 []AuditEvent
+	Test                                  *TestResult
+	TestACSURL                            string
 }
 
 // errFor returns the messages of the problems at field or below it.
@@ -71,6 +73,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, s session, stat
 		}
 	}
 	d.Audit, _ = h.cfg.Audit.List(ctx, s.tenant, 50)
+	d.TestACSURL = h.testACSURL()
 	if d.Form == nil {
 		if id := r.URL.Query().Get("edit"); id != "" {
 			for _, v := range d.Connections {
