@@ -32,6 +32,8 @@ type env struct {
 	sso    *sso.Handler
 	tokens *scim.TokenSet
 	now    time.Time
+	// idp is the transport to identity providers (default: plain).
+	idp http.RoundTripper
 	// hostTenant is what the host's Authorize hook grants (empty: none).
 	hostTenant string
 }
@@ -55,7 +57,7 @@ func newEnv(t *testing.T) *env {
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
 	e.sso, err = sso.New(sso.Config{BaseURL: e.srv.URL + "/sso", StateKey: linkKey, Store: store,
-		Users: sso.NewMemoryUsers(), DebugClaims: 8, InsecureCookies: true, Domains: dom,
+		Users: sso.NewMemoryUsers(), DebugClaims: 8, InsecureCookies: true, Domains: dom, HTTPClient: &http.Client{Transport: e},
 		Sessions: sso.SessionFunc(func(w http.ResponseWriter, r *http.Request, res *sso.Result) error {
 			http.SetCookie(w, &http.Cookie{Name: "app_session", Value: res.User.ID, Path: "/"})
 			return nil
@@ -189,5 +191,14 @@ type headerTransport struct{}
 func (headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("X-Host-Admin", "yes")
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// RoundTrip sends the sso handler's requests to identity providers
+// through e.idp, which a test sets once its provider runs.
+func (e *env) RoundTrip(r *http.Request) (*http.Response, error) {
+	if e.idp != nil {
+		return e.idp.RoundTrip(r)
+	}
 	return http.DefaultTransport.RoundTrip(r)
 }
