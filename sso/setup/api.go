@@ -18,7 +18,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /connections", h.authed(h.pageSave))
 	m.HandleFunc("POST /connections/{id}/delete", h.authed(h.pageDelete))
 	m.HandleFunc("POST /connections/{id}/run", h.authed(h.pageRun))
-	m.HandleFunc("POST /connections/{id}/test", h.authed(h.pageTestStart))
+	m.HandleFunc("GET /connections/{id}/test", h.authed(h.pageTestStart))
 	m.HandleFunc("POST /test/saml/acs", h.serveTestACS)
 	m.HandleFunc("GET /test/result/{rid}", h.authed(h.pageTestResult))
 	m.HandleFunc("POST /scim/rotate", h.authed(h.pageSCIMRotate))

@@ -105,7 +105,10 @@ func TestSAMLSetupThenLoginOverHTTP(t *testing.T) {
 // page's URL and content.
 func (c *client) testLogin(t *testing.T, connection string) (string, string) {
 	t.Helper()
-	res, body := c.form("/setup/connections/"+connection+"/test", url.Values{})
+	if res, _ := c.do("GET", "/setup/connections/"+connection+"/test?csrf=forged", nil, ""); res.StatusCode != 403 {
+		t.Fatalf("test login with a forged CSRF token answered %d", res.StatusCode)
+	}
+	res, body := c.do("GET", "/setup/connections/"+connection+"/test?csrf="+url.QueryEscape(c.csrf), nil, "")
 	form := url.Values{}
 	for _, m := range samlField.FindAllStringSubmatch(body, -1) {
 		form.Set(m[1], html.UnescapeString(m[2]))

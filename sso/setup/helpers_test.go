@@ -1,6 +1,8 @@
 package setup_test
 
 import (
+	"fmt"
+	"html"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -79,6 +81,13 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	mux.Handle("/sso/", e.sso)
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie("app_session"); err == nil {
+			fmt.Fprintf(w, `<p id="signed-in">signed in as %s</p>`, html.EscapeString(c.Value))
+			return
+		}
+		http.Error(w, "not signed in", http.StatusUnauthorized)
+	})
 	mux.Handle("/setup/", e.setup)
 	return e
 }

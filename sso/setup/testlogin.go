@@ -79,8 +79,15 @@ func (h *Handler) testSP(ctx context.Context, tenant string, c *sso.Connection) 
 		Now: h.cfg.Now, Rand: h.cfg.Rand})
 }
 
-// pageTestStart starts a test login: POST connections/{id}/test.
+// pageTestStart starts a test login: GET connections/{id}/test?csrf=.
+// It is a link rather than a form because it redirects to the IdP, which
+// the page's CSP form-action 'self' would block; the CSRF token is still
+// required (Referrer-Policy: no-referrer keeps it from the IdP).
 func (h *Handler) pageTestStart(w http.ResponseWriter, r *http.Request, s session) {
+	if got := r.URL.Query().Get("csrf"); got == "" || !hmac.Equal([]byte(got), []byte(h.csrfToken(s))) {
+		http.Error(w, "setup: missing or wrong CSRF token; reload the page", http.StatusForbidden)
+		return
+	}
 	c, err := h.cfg.Store.Connection(r.Context(), s.tenant, r.PathValue("id"))
 	if err != nil {
 		h.pageError(w, r, s, err, &pageData{})
