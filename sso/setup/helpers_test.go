@@ -1,11 +1,11 @@
 package setup_test
 
 import (
-	"fmt"
-	"html"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
