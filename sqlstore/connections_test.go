@@ -2,6 +2,10 @@ package sqlstore_test
 
 import (
 	"context"
+	"crypto/rsa"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"sync"
 	"testing"
@@ -20,8 +24,20 @@ type writableStore interface {
 const (
 	clientSecret = "oidc-client-secret-0123456789"
 	sharedSecret = "jwt-shared-secret-0123456789abcdefghij"
-	privateKey   = "-----BEGIN PRIVATE KEY-----\nMIIsecretkeymaterial\n-----END PRIVATE KEY-----"
 )
+
+// privateKey is a real PKCS#8 RSA key (sso validates private_key_jwt keys).
+var privateKey = func() string {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		panic(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}()
 
 func oidcConn() sso.Connection {
 	return sso.Connection{ID: "okta", Kind: sso.KindOkta, Parameters: sso.Parameters{

@@ -158,7 +158,8 @@ func parseSealed(sealed string) (string, []byte, error) {
 		return "", nil, fmt.Errorf("bad key id: %w", ErrDecrypt)
 	}
 	blob, err := base64.RawURLEncoding.DecodeString(data)
-	if err != nil {
+	// Only the canonical encoding: the decoder skips newlines.
+	if err != nil || base64.RawURLEncoding.EncodeToString(blob) != data {
 		return "", nil, fmt.Errorf("bad encoding: %w", ErrDecrypt)
 	}
 	return id, blob, nil
