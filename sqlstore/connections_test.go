@@ -2,8 +2,8 @@ package sqlstore_test
 
 import (
 	"context"
-	"crypto/rsa"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
