@@ -63,10 +63,10 @@ func (ds *DomainStore) Create(ctx context.Context, d domains.Domain) (domains.Do
 		}
 		_, err = tx.ExecContext(ctx, s.q("INSERT INTO ssokit_domains ("+domainColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 			domainValues(d)...)
-		return ds.writeError(ctx, d, err, domains.ErrExists)
+		return ds.writeError(d, err, domains.ErrExists)
 	})
 	if err != nil {
-		return domains.Domain{}, err
+		return domains.Domain{}, ds.conflict(ctx, d, err)
 	}
 	return d, nil
 }
@@ -88,20 +88,33 @@ func (ds *DomainStore) checkConflict(ctx context.Context, q querier, d domains.D
 	return &domains.ConflictError{Name: d.Name, Tenant: d.Tenant, Holder: holder}
 }
 
+// errVerifiedTaken marks a write refused by the verified-name index: a
+// concurrent transaction committed another tenant's verified row.
+var errVerifiedTaken = errors.New("sqlstore: name verified concurrently")
+
 // writeError maps a write's unique violation: the verified-name index
-// gives a *ConflictError, the primary key dup.
-func (ds *DomainStore) writeError(ctx context.Context, d domains.Domain, err, dup error) error {
+// gives errVerifiedTaken (resolved by conflict after the transaction),
+// the primary key dup.
+func (ds *DomainStore) writeError(d domains.Domain, err, dup error) error {
 	if !isUniqueViolation(err) {
 		return wrapWrite(err)
 	}
 	if d.State == domains.Verified {
-		// Another tenant committed a verified row meanwhile; name it.
-		if cerr := ds.checkConflict(ctx, ds.s.db, d); cerr != nil {
-			return cerr
-		}
-		return &domains.ConflictError{Name: d.Name, Tenant: d.Tenant}
+		return errVerifiedTaken
 	}
 	return dup
+}
+
+// conflict turns errVerifiedTaken into a *ConflictError naming the
+// holder, read outside the failed transaction.
+func (ds *DomainStore) conflict(ctx context.Context, d domains.Domain, err error) error {
+	if !errors.Is(err, errVerifiedTaken) {
+		return err
+	}
+	if cerr := ds.checkConflict(ctx, ds.s.db, d); cerr != nil {
+		return cerr
+	}
+	return &domains.ConflictError{Name: d.Name, Tenant: d.Tenant}
 }
 
 // Get implements domains.DomainStore.
@@ -141,12 +154,12 @@ func (ds *DomainStore) Update(ctx context.Context, d domains.Domain) (domains.Do
 			misses = ?, first_miss_at = ?, version = ? WHERE tenant = ? AND name = ? AND version = ?`),
 			append(vals[2:], d.Tenant, d.Name, d.Version)...)
 		if err != nil {
-			return ds.writeError(ctx, d, err, domains.ErrStale)
+			return ds.writeError(d, err, domains.ErrStale)
 		}
 		return checkCAS(res, nil, domains.ErrStale)
 	})
 	if err != nil {
-		return domains.Domain{}, err
+		return domains.Domain{}, ds.conflict(ctx, d, err)
 	}
 	d.Version++
 	return d, nil
