@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/ssokit/ssokit/sso"
@@ -97,6 +98,9 @@ func (c Config) validate() error {
 
 // openDB opens a handle for the dialect's driver.
 func openDB(d Dialect, dsn string) (*sql.DB, error) {
+	if d == SQLite {
+		dsn = sqliteDSN(dsn)
+	}
 	db, err := sql.Open(d.driver(), dsn)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d, err)
@@ -107,6 +111,28 @@ func openDB(d Dialect, dsn string) (*sql.DB, error) {
 		db.SetMaxOpenConns(1)
 	}
 	return db, nil
+}
+
+// sqliteDSN adds the settings several processes sharing one file need,
+// unless the DSN sets them: write transactions start with BEGIN
+// IMMEDIATE (so a read never has to upgrade to a write lock and fail)
+// and a writer waits up to 10 s for another one.
+func sqliteDSN(dsn string) string {
+	var add []string
+	if !strings.Contains(dsn, "_txlock=") {
+		add = append(add, "_txlock=immediate")
+	}
+	if !strings.Contains(dsn, "busy_timeout") {
+		add = append(add, "_pragma=busy_timeout(10000)")
+	}
+	if len(add) == 0 {
+		return dsn
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + strings.Join(add, "&")
 }
 
 // DB returns the database handle.
