@@ -31,7 +31,12 @@ func userNameKey(r *scim.Resource) any {
 	if r.Type != scim.UserType || r.UserName() == "" {
 		return nil
 	}
-	name := r.UserName()
+	return foldKey(r.UserName())
+}
+
+// foldKey maps every rune to the smallest rune of its simple case
+// folding orbit, so two names equal under case folding share a key.
+func foldKey(name string) string {
 	var b strings.Builder
 	for i := 0; i < len(name); {
 		c, n := utf8.DecodeRuneInString(name[i:])
@@ -144,7 +149,7 @@ func (st *SCIMStore) Delete(ctx context.Context, tenant, typ, id string) error {
 // removeMember drops id from the members of every group of the tenant.
 func (st *SCIMStore) removeMember(ctx context.Context, tx *sql.Tx, tenant, id string) error {
 	s := st.s
-	groups, err := st.scan(ctx, tx, tenant, scim.GroupType)
+	groups, err := st.scan(ctx, tx, tenant, scim.GroupType, "", nil)
 	if err != nil {
 		return err
 	}
@@ -175,9 +180,15 @@ func (st *SCIMStore) removeMember(ctx context.Context, tx *sql.Tx, tenant, id st
 	return nil
 }
 
-// scan reads every resource of a type of a tenant, in creation order.
-func (st *SCIMStore) scan(ctx context.Context, q querier, tenant, typ string) ([]*scim.Resource, error) {
-	rows, err := q.QueryContext(ctx, st.s.q("SELECT "+resourceColumns+" FROM ssokit_scim_resources WHERE tenant = ? AND type = ? ORDER BY seq"), tenant, typ)
+// scan reads the resources of a type of a tenant, in creation order,
+// optionally narrowed by one more condition (see narrow).
+func (st *SCIMStore) scan(ctx context.Context, q querier, tenant, typ, where string, arg any) ([]*scim.Resource, error) {
+	args := []any{tenant, typ}
+	if where != "" {
+		where = " AND " + where
+		args = append(args, arg)
+	}
+	rows, err := q.QueryContext(ctx, st.s.q("SELECT "+resourceColumns+" FROM ssokit_scim_resources WHERE tenant = ? AND type = ?"+where+" ORDER BY seq"), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list SCIM resources: %w", err)
 	}
@@ -208,7 +219,8 @@ func (st *SCIMStore) List(ctx context.Context, tenant, typ string, q scim.Query)
 			return nil, err
 		}
 	}
-	all, err := st.scan(ctx, st.s.db, tenant, typ)
+	where, arg := narrow(q.Filter, typ)
+	all, err := st.scan(ctx, st.s.db, tenant, typ, where, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -227,4 +239,33 @@ func (st *SCIMStore) List(ctx context.Context, tenant, typ string, q scim.Query)
 		p.Resources = hits[start:min(start+q.Count, len(hits))]
 	}
 	return p, nil
+}
+
+// narrow returns an indexed condition that every resource matching f
+// satisfies, for the lookups provisioning clients send on every call
+// (userName eq "..." and id eq "..."), or "" to scan. The matcher still
+// runs on what the condition returns.
+func narrow(f scim.Filter, typ string) (string, any) {
+	switch e := f.(type) {
+	case *scim.AttrExpr:
+		v, ok := e.Value.(string)
+		if !ok || e.Op != scim.OpEq || e.Path.URI != "" || e.Path.Sub != "" {
+			return "", nil
+		}
+		switch {
+		case e.Path.Name == "id":
+			return "id = ?", v
+		case e.Path.Name == "userName" && typ == scim.UserType:
+			return "username_key = ?", foldKey(v)
+		}
+	case *scim.LogicalExpr:
+		if e.Op != scim.And {
+			return "", nil
+		}
+		if where, arg := narrow(e.Left, typ); where != "" {
+			return where, arg
+		}
+		return narrow(e.Right, typ)
+	}
+	return "", nil
 }

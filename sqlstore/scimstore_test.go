@@ -140,6 +140,21 @@ func scimSuite(t *testing.T, s scim.Store) {
 		if err != nil || !slices.Equal(pageIDs(p), []string{"u1", "u2"}) {
 			t.Fatalf("filter = %v, %v", pageIDs(p), err)
 		}
+		for filter, want := range map[string][]string{
+			`userName eq "ALICE"`:                         {"u1"},
+			`userName eq "alice" and active eq true`:      {"u1"},
+			`active eq true and userName eq "\u212Aarla"`: nil, // Kelvin sign K folds to k: "Karla" is not "Carla"
+			`userName eq "CARLA"`:                         {"u3"},
+			`id eq "u2"`:                                  {"u2"},
+			`id eq "U2"`:                                  nil, // id is case-exact
+			`id eq "u2" or userName eq "carol"`:           {"u2", "u4"},
+			`userName eq "nobody"`:                        nil,
+		} {
+			p, err := s.List(ctx, "acme", scim.UserType, query(t, scim.UserType, filter))
+			if err != nil || !slices.Equal(pageIDs(p), want) || p.TotalResults != len(want) {
+				t.Errorf("%s = %v, %v; want %v", filter, pageIDs(p), err, want)
+			}
+		}
 		q := query(t, scim.UserType, "")
 		by := scim.AttrPath{Name: "userName"}
 		q.SortBy, q.SortOrder = &by, scim.Descending
