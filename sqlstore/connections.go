@@ -159,36 +159,68 @@ func (s *Store) SetTenant(ctx context.Context, slug string, ts TenantSettings) e
 // Secret parameters are sealed under the key ring's current key.
 func (s *Store) Put(ctx context.Context, slug string, c sso.Connection) (int64, error) {
 	normalize(&c)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.ensureTenant(ctx, tx, slug); err != nil {
-			return err
-		}
-		t, err := s.loadTenant(ctx, tx, slug, true)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(t.Connections, func(x sso.Connection) bool { return x.ID == c.ID })
-		var current int64
-		if i >= 0 {
-			current = t.Connections[i].Version
-		}
-		if c.Version != current {
-			return &ConflictError{Tenant: slug, ID: c.ID, Expected: c.Version, Actual: current}
-		}
-		if i >= 0 {
-			t.Connections[i] = c
-		} else {
-			t.Connections = append(t.Connections, c)
-		}
-		if err := sso.Validate([]sso.Tenant{*t}, s.secrets); err != nil {
-			return err
-		}
-		return s.writeConnection(ctx, tx, slug, c, i < 0)
-	})
+	err := s.tx(ctx, func(tx *sql.Tx) error { return s.put(ctx, tx, slug, c) })
 	if err != nil {
 		return 0, err
 	}
 	return c.Version + 1, nil
+}
+
+// put is Put inside a transaction; c is normalised.
+func (s *Store) put(ctx context.Context, tx *sql.Tx, slug string, c sso.Connection) error {
+	if err := s.ensureTenant(ctx, tx, slug); err != nil {
+		return err
+	}
+	t, err := s.loadTenant(ctx, tx, slug, true)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(t.Connections, func(x sso.Connection) bool { return x.ID == c.ID })
+	var current int64
+	if i >= 0 {
+		current = t.Connections[i].Version
+	}
+	if c.Version != current {
+		return &ConflictError{Tenant: slug, ID: c.ID, Expected: c.Version, Actual: current}
+	}
+	if i >= 0 {
+		t.Connections[i] = c
+	} else {
+		t.Connections = append(t.Connections, c)
+	}
+	if err := sso.Validate([]sso.Tenant{*t}, s.secrets); err != nil {
+		return err
+	}
+	return s.writeConnection(ctx, tx, slug, c, i < 0)
+}
+
+// Import creates tenants with their settings and connections (from a
+// configuration file, sso.ParseConfig) in one transaction: all or
+// nothing. A connection that exists already gives a *ConflictError.
+func (s *Store) Import(ctx context.Context, tenants ...sso.Tenant) error {
+	if err := sso.Validate(tenants, s.secrets); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, t := range tenants {
+			if err := s.ensureTenant(ctx, tx, t.Slug); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, s.q("UPDATE ssokit_tenants SET single_iam = ?, allow_break_glass = ? WHERE slug = ?"),
+				t.SingleIAM, t.AllowBreakGlass, t.Slug)
+			if err != nil {
+				return wrapWrite(err)
+			}
+			for _, c := range t.Connections {
+				normalize(&c)
+				c.Version = 0
+				if err := s.put(ctx, tx, t.Slug, c); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // writeConnection inserts or compare-and-swaps one connection row at

@@ -269,3 +269,38 @@ func TestTenantSettingsAreValidated(t *testing.T) {
 		}
 	})
 }
+
+func TestImportConfigFile(t *testing.T) {
+	doc := []byte(`{
+		"acme": [{"kind": "azure", "emailPattern": ".*@acme\\.example$", "parameters": {"clientId": "a", "clientSecret": "` + clientSecret + `", "tenantId": "tid", "discoveryEndpoint": "https://login.microsoftonline.com/tid/v2.0"}},
+		         {"kind": "google", "parameters": {"clientId": "g", "clientSecret": "gsecret"}}],
+		"globex": {"connections": [{"kind": "jwt", "parameters": {"sharedSecret": "` + sharedSecret + `"}}], "allowBreakGlass": true}
+	}`)
+	tenants, err := sso.ParseConfig(doc, sso.Secrets{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		if err := s.Import(ctx, tenants...); err != nil {
+			t.Fatal(err)
+		}
+		acme, err := s.Tenant(ctx, "acme")
+		if err != nil || len(acme.Connections) != 2 || acme.Connections[0].ID != "azure" || acme.Connections[1].ID != "google" {
+			t.Fatalf("acme = %+v, %v", acme, err)
+		}
+		if c := acme.Connections[0]; c.Version != 1 || c.Parameters.ClientSecret != clientSecret || c.EmailPattern != `.*@acme\.example$` {
+			t.Fatalf("azure = %+v", c)
+		}
+		if g, _ := s.Tenant(ctx, "globex"); !g.AllowBreakGlass || g.Connections[0].Parameters.SharedSecret != sharedSecret {
+			t.Fatalf("globex = %+v", g)
+		}
+		// Importing again conflicts and changes nothing.
+		if err := s.Import(ctx, tenants...); !errors.Is(err, sso.ErrConflict) {
+			t.Fatalf("second Import = %v, want ErrConflict", err)
+		}
+		if c, _ := s.Connection(ctx, "acme", "azure"); c.Version != 1 {
+			t.Fatalf("second Import changed the version to %d", c.Version)
+		}
+	})
+}
