@@ -63,7 +63,14 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, createMigrationsTable); err != nil {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockMigrations(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, createMigrationsTable)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("sqlstore: migrations table: %w", err)
 	}
 	for _, m := range steps {
@@ -77,12 +84,22 @@ func (s *Store) Migrate(ctx context.Context) error {
 // migrationLock is the PostgreSQL advisory lock key of Migrate.
 const migrationLock = 0x550_c17_5e1
 
+// lockMigrations takes PostgreSQL's transaction-scoped advisory lock of
+// Migrate (SQLite's BEGIN IMMEDIATE already excludes other writers).
+func (s *Store) lockMigrations(ctx context.Context, tx *sql.Tx) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
+		return fmt.Errorf("sqlstore: migration lock: %w", err)
+	}
+	return nil
+}
+
 // apply runs one step unless it is recorded already.
 func (s *Store) apply(ctx context.Context, tx *sql.Tx, m Migration) error {
-	if s.dialect == Postgres {
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
-			return fmt.Errorf("sqlstore: migration lock: %w", err)
-		}
+	if err := s.lockMigrations(ctx, tx); err != nil {
+		return err
 	}
 	var n int
 	err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM ssokit_schema_migrations WHERE version = ?"), m.Version).Scan(&n)

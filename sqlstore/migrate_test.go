@@ -2,7 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"sync"
 	"testing"
 
 	"github.com/ssokit/ssokit/sqlstore"
@@ -48,5 +50,79 @@ func TestOpenValidatesConfig(t *testing.T) {
 				t.Fatalf("Open = %v, want ErrConfig", err)
 			}
 		})
+	}
+}
+
+func TestMigrateFromSeveralInstancesAtOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		keys := newRing(t, newKey(t, "k1"))
+		errs := make([]error, 4)
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Go(func() {
+				s, err := sqlstore.Open(context.Background(), sqlstore.Config{Dialect: b.dialect, DSN: b.dsn, Keys: keys})
+				if err == nil {
+					s.Close()
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("concurrent Open: %v", err)
+			}
+		}
+	})
+}
+
+func TestMigrateAppliesOnlyMissingSteps(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := b.open(t, newRing(t, newKey(t, "k1")))
+		if _, err := s.Put(ctx, "acme", oidcConn()); err != nil {
+			t.Fatal(err)
+		}
+		// Roll the database back to schema version 1.
+		for _, q := range []string{"DROP TABLE ssokit_sync_tokens", "DELETE FROM ssokit_schema_migrations WHERE version = 2"} {
+			if _, err := s.DB().ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if v, _ := s.SchemaVersion(ctx); v != 1 {
+			t.Fatalf("schema version %d, want 1", v)
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := s.SchemaVersion(ctx); v != 2 {
+			t.Fatalf("schema version %d after Migrate, want 2", v)
+		}
+		if err := s.SyncTokens().Put(ctx, rec("u", t0, "x")); err != nil {
+			t.Fatalf("table of step 2 missing: %v", err)
+		}
+		if c, err := s.Connection(ctx, "acme", "okta"); err != nil || c.Version != 1 {
+			t.Fatalf("data of step 1 lost: %v", err)
+		}
+	})
+}
+
+func TestCloseLeavesTheHostsDB(t *testing.T) {
+	b := newSQLite(t)
+	db, err := sql.Open("sqlite", b.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	s, err := sqlstore.Open(context.Background(), sqlstore.Config{Dialect: sqlstore.SQLite, DB: db, Keys: newRing(t, newKey(t, "k1"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ping(); err != nil {
+		t.Fatalf("Close closed the host's handle: %v", err)
 	}
 }
