@@ -149,7 +149,10 @@ func (st *SCIMStore) Delete(ctx context.Context, tenant, typ, id string) error {
 // removeMember drops id from the members of every group of the tenant.
 func (st *SCIMStore) removeMember(ctx context.Context, tx *sql.Tx, tenant, id string) error {
 	s := st.s
-	groups, err := st.scan(ctx, tx, tenant, scim.GroupType, "", nil)
+	// Prefilter on the JSON text (a superset: LIKE may ignore case);
+	// MemberIDs decides.
+	needle, _ := json.Marshal(id)
+	groups, err := st.scan(ctx, tx, tenant, scim.GroupType, `attrs LIKE ? ESCAPE '\'`, "%"+escapeLike(string(needle))+"%")
 	if err != nil {
 		return err
 	}
@@ -268,4 +271,9 @@ func narrow(f scim.Filter, typ string) (string, any) {
 		return narrow(e.Right, typ)
 	}
 	return "", nil
+}
+
+// escapeLike escapes LIKE's wildcards with a backslash.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -183,6 +183,15 @@ func scimSuite(t *testing.T, s scim.Store) {
 		if err := s.Delete(ctx, "acme", scim.UserType, "u1"); !errors.Is(err, scim.ErrNotFound) {
 			t.Fatalf("second delete = %v", err)
 		}
+		odd := `odd_%\"<id>`
+		s.Create(ctx, "acme", scimUser(odd, "odd"))
+		s.Create(ctx, "acme", group("g2", "Odd", "oddX%", odd))
+		if err := s.Delete(ctx, "acme", scim.UserType, odd); err != nil {
+			t.Fatal(err)
+		}
+		if g, _ := s.Get(ctx, "acme", scim.GroupType, "g2"); !slices.Equal(g.MemberIDs(), []string{"oddX%"}) {
+			t.Fatalf("odd id not removed from its group: %v", g.MemberIDs())
+		}
 	})
 	t.Run("concurrent replaces: exactly one wins", func(t *testing.T) {
 		r, _ := s.Get(ctx, "acme", scim.UserType, "u2")

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -72,7 +71,8 @@ type RotateReport struct {
 }
 
 // Rotate re-encrypts every connection's secrets under the key ring's
-// current key. Rows already under it are left alone, so Rotate can be
+// current key. A row sealed under a key the ring lacks stops it with an
+// error wrapping ErrUnknownKey (the report counts the rows done so far). Rows already under it are left alone, so Rotate can be
 // re-run after an interruption. Each row is swapped only if its sealed
 // value is unchanged (compare-and-swap), so a concurrent save is never
 // overwritten; the version does not change (the secrets did not). After
@@ -122,11 +122,9 @@ func (s *Store) reseal(ctx context.Context, tenant, id, old string) error {
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q("UPDATE ssokit_connections SET secrets = ?, key_id = ? WHERE tenant = ? AND id = ? AND secrets = ?"),
-			sealed, s.keys.CurrentID(), tenant, id, old)
-		// No row matched: a concurrent Put re-sealed it under the
-		// current key already, or the connection was deleted.
-		return wrapWrite(err)
-	})
+	// No row matching is fine: a concurrent Put sealed it under the
+	// current key already, or the connection was deleted.
+	_, err = s.db.ExecContext(ctx, s.q("UPDATE ssokit_connections SET secrets = ?, key_id = ? WHERE tenant = ? AND id = ? AND secrets = ?"),
+		sealed, s.keys.CurrentID(), tenant, id, old)
+	return wrapWrite(err)
 }

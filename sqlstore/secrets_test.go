@@ -106,6 +106,11 @@ func TestKeyRotationReencrypts(t *testing.T) {
 		if g, err := onlyNew.Connection(ctx, "globex", "partner"); err != nil || g.Parameters.SharedSecret != sharedSecret {
 			t.Fatalf("globex after rotation: %v", err)
 		}
+		// Rotating with a ring that lacks the rows' key stops with an error.
+		stranger := b.open(t, newRing(t, newKey(t, "k3")))
+		if _, err := stranger.Rotate(ctx); !errors.Is(err, sqlstore.ErrUnknownKey) {
+			t.Fatalf("Rotate without the rows' key = %v, want ErrUnknownKey", err)
+		}
 		// A ring without k2 cannot open the rotated rows.
 		if _, err := old.Connection(ctx, "acme", "okta"); !errors.Is(err, sqlstore.ErrUnknownKey) {
 			t.Fatalf("old-only ring = %v, want ErrUnknownKey", err)
