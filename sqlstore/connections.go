@@ -141,13 +141,23 @@ func (s *Store) SetTenant(ctx context.Context, slug string, ts TenantSettings) e
 		if err != nil {
 			return err
 		}
+		var changed []string
+		if t.SingleIAM != ts.SingleIAM {
+			changed = append(changed, "singleIAM")
+		}
+		if t.AllowBreakGlass != ts.AllowBreakGlass {
+			changed = append(changed, "allowBreakGlass")
+		}
 		t.SingleIAM, t.AllowBreakGlass = ts.SingleIAM, ts.AllowBreakGlass
 		if err := sso.Validate([]sso.Tenant{*t}, s.secrets); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.q("UPDATE ssokit_tenants SET single_iam = ?, allow_break_glass = ? WHERE slug = ?"),
 			ts.SingleIAM, ts.AllowBreakGlass, slug)
-		return err
+		if err != nil {
+			return wrapWrite(err)
+		}
+		return s.audit(ctx, tx, slug, ActionTenantUpdate, "", changed)
 	})
 }
 
@@ -176,12 +186,12 @@ func (s *Store) put(ctx context.Context, tx *sql.Tx, slug string, c sso.Connecti
 		return err
 	}
 	i := slices.IndexFunc(t.Connections, func(x sso.Connection) bool { return x.ID == c.ID })
-	var current int64
+	var old sso.Connection
 	if i >= 0 {
-		current = t.Connections[i].Version
+		old = t.Connections[i]
 	}
-	if c.Version != current {
-		return &ConflictError{Tenant: slug, ID: c.ID, Expected: c.Version, Actual: current}
+	if c.Version != old.Version {
+		return &ConflictError{Tenant: slug, ID: c.ID, Expected: c.Version, Actual: old.Version}
 	}
 	if i >= 0 {
 		t.Connections[i] = c
@@ -191,7 +201,14 @@ func (s *Store) put(ctx context.Context, tx *sql.Tx, slug string, c sso.Connecti
 	if err := sso.Validate([]sso.Tenant{*t}, s.secrets); err != nil {
 		return err
 	}
-	return s.writeConnection(ctx, tx, slug, c, i < 0)
+	if err := s.writeConnection(ctx, tx, slug, c, i < 0); err != nil {
+		return err
+	}
+	action := ActionConnectionUpdate
+	if i < 0 {
+		action = ActionConnectionCreate
+	}
+	return s.audit(ctx, tx, slug, action, c.ID, changedFields(old, c))
 }
 
 // Import creates tenants with their settings and connections (from a
@@ -287,12 +304,16 @@ func (s *Store) DeleteConnection(ctx context.Context, slug, id string, version i
 			return conflict
 		}
 		res, err := tx.ExecContext(ctx, s.q("DELETE FROM ssokit_connections WHERE tenant = ? AND id = ? AND version = ?"), slug, id, version)
-		return checkCAS(res, err, conflict)
+		if err := checkCAS(res, err, conflict); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, slug, ActionConnectionDelete, id, nil)
 	})
 }
 
 // DeleteTenant removes a tenant with its connections and SCIM tokens.
-// SCIM resources and domains stay until the host removes them.
+// SCIM resources, domains and the audit log stay until the host removes
+// them.
 func (s *Store) DeleteTenant(ctx context.Context, slug string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
@@ -304,7 +325,10 @@ func (s *Store) DeleteTenant(ctx context.Context, slug string) error {
 			}
 		}
 		res, err := tx.ExecContext(ctx, s.q("DELETE FROM ssokit_tenants WHERE slug = ?"), slug)
-		return checkCAS(res, err, notFound(fmt.Sprintf("tenant %q", slug)))
+		if err := checkCAS(res, err, notFound(fmt.Sprintf("tenant %q", slug))); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, slug, ActionTenantDelete, "", nil)
 	})
 }
 

@@ -10,7 +10,8 @@
 //   - SCIM users and groups: [Store.SCIM] is a scim.Store;
 //   - tenant domains: [Store.Domains] is a domains.DomainStore;
 //   - sealed refresh tokens for background group sync: [Store.SyncTokens]
-//     is a groupsync.TokenStore.
+//     is a groupsync.TokenStore;
+//   - an audit log of every configuration change ([Store.AuditLog]).
 //
 // Each of these runs, in this package's tests, through the same
 // conformance suite as the in-memory implementation it replaces, on
@@ -59,6 +60,15 @@
 // SCIM tokens are random 256-bit values minted by scim.NewToken and shown
 // once; only their SHA-256 digests are stored, and [Store.Authenticate]
 // looks the digest up by index.
+//
+// # Audit
+//
+// Every write of a connection, tenant setting or SCIM token appends an
+// [AuditEvent] in the same transaction: the tenant, the time, the actor
+// the host put in the context ([ContextWithActor]), the action, the
+// connection or token id, and the names of the fields that changed
+// ("parameters.clientSecret"), never their values. [Store.RecordAudit]
+// adds the host's own events (a setup link sent, a test login run).
 //
 // # What the host supplies
 //

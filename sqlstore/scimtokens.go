@@ -32,8 +32,10 @@ func (s *Store) CreateSCIMToken(ctx context.Context, tenant, label string) (stri
 	var info SCIMToken
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		token, info, err = s.insertToken(ctx, tx, tenant, label)
-		return err
+		if token, info, err = s.insertToken(ctx, tx, tenant, label); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, tenant, ActionSCIMTokenCreate, info.ID, nil)
 	})
 	return token, info, err
 }
@@ -48,8 +50,10 @@ func (s *Store) RotateSCIMToken(ctx context.Context, tenant, label string) (stri
 			return wrapWrite(err)
 		}
 		var err error
-		token, info, err = s.insertToken(ctx, tx, tenant, label)
-		return err
+		if token, info, err = s.insertToken(ctx, tx, tenant, label); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, tenant, ActionSCIMTokenRotate, info.ID, nil)
 	})
 	return token, info, err
 }
@@ -100,8 +104,13 @@ func (s *Store) SCIMTokens(ctx context.Context, tenant string) ([]SCIMToken, err
 // RevokeSCIMToken deletes one token of a tenant; an id of another
 // tenant is not found.
 func (s *Store) RevokeSCIMToken(ctx context.Context, tenant, id string) error {
-	res, err := s.db.ExecContext(ctx, s.q("DELETE FROM ssokit_scim_tokens WHERE tenant = ? AND id = ?"), tenant, id)
-	return checkCAS(res, err, fmt.Errorf("sqlstore: SCIM token %q of tenant %q: %w", id, tenant, scim.ErrNotFound))
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q("DELETE FROM ssokit_scim_tokens WHERE tenant = ? AND id = ?"), tenant, id)
+		if err := checkCAS(res, err, fmt.Errorf("sqlstore: SCIM token %q of tenant %q: %w", id, tenant, scim.ErrNotFound)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, tenant, ActionSCIMTokenRevoke, id, nil)
+	})
 }
 
 // Authenticate implements scim.Authenticator: it looks the token's
