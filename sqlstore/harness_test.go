@@ -12,27 +12,27 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/ssokit/ssokit/sqlstore"
 )
 
-// pg is the PostgreSQL server TestMain started, or nil with the reason.
+// pg is the PostgreSQL server the first test that needs it starts (so
+// fuzz workers and SQLite-only runs start none); TestMain stops it.
 var pg struct {
+	once    sync.Once
 	dsn     string // base URL without database
 	skipped string
+	stop    func()
 	dbs     atomic.Int64
 }
 
 func TestMain(m *testing.M) {
-	stop, err := startPostgres()
-	if err != nil {
-		pg.skipped = err.Error()
-	}
 	code := m.Run()
-	if stop != nil {
-		stop()
+	if pg.stop != nil {
+		pg.stop()
 	}
 	os.Exit(code)
 }
@@ -165,6 +165,12 @@ func newSQLite(t testing.TB) backend {
 // skipping (or failing under CI) when there is no server.
 func newPostgres(t testing.TB) backend {
 	t.Helper()
+	pg.once.Do(func() {
+		var err error
+		if pg.stop, err = startPostgres(); err != nil {
+			pg.skipped = err.Error()
+		}
+	})
 	if pg.dsn == "" {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("PostgreSQL required under CI: %s", pg.skipped)
