@@ -130,6 +130,16 @@ func connectionSuite(t *testing.T, s writableStore) {
 			t.Fatalf("invalid connection stored: %v", err)
 		}
 	})
+	t.Run("invalid tenant slug is rejected", func(t *testing.T) {
+		for _, slug := range []string{"", "../acme", "a b"} {
+			if _, err := s.Put(ctx, slug, jwtConn()); !errors.Is(err, sso.ErrConfig) {
+				t.Fatalf("Put(%q) = %v, want ErrConfig", slug, err)
+			}
+			if _, err := s.Tenant(ctx, slug); !errors.Is(err, sso.ErrNotFound) {
+				t.Fatalf("tenant %q created by a refused write: %v", slug, err)
+			}
+		}
+	})
 	t.Run("another tenant sees nothing", func(t *testing.T) {
 		if _, err := s.Connection(ctx, "globex", "okta"); !errors.Is(err, sso.ErrNotFound) {
 			t.Fatalf("Connection(globex, okta) = %v, want ErrNotFound", err)
