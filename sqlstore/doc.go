@@ -52,7 +52,7 @@
 // tampered or moved value [ErrDecrypt].
 //
 // To rotate: build the ring with the new key first and the old ones after
-// it ([NewKeyRing]), deploy it everywhere, then call [Store.Rotate], which
+// it ([NewKeyRing], or [ParseKeyRing] from "new:base64,old:base64"), deploy it everywhere, then call [Store.Rotate], which
 // re-encrypts every row still under an old key (compare-and-swap per row,
 // so a concurrent save is never lost) and reports what it did. Once it
 // reports nothing left, remove the old keys from the ring.

@@ -168,3 +168,34 @@ func TestNewKeyRingValidates(t *testing.T) {
 		t.Fatalf("valid ring: %v", err)
 	}
 }
+
+func TestParseKeyRing(t *testing.T) {
+	k1 := strings.Repeat("A", 43)       // 32 zero bytes, unpadded
+	k2 := "_" + strings.Repeat("w", 42) // URL-safe alphabet
+	k3 := strings.Repeat("+", 43) + "=" // standard alphabet, padded
+	r, err := sqlstore.ParseKeyRing("new:" + k2 + ", old:" + k1 + ",older:" + k3)
+	if err != nil || r.CurrentID() != "new" {
+		t.Fatalf("ParseKeyRing = %v", err)
+	}
+	secret := "c2VjcmV0LWtleS1tYXRlcmlhbA"
+	for name, spec := range map[string]string{
+		"empty spec is rejected":       "",
+		"missing id is rejected":       secret,
+		"short key is rejected":        "k:" + secret,
+		"non-base64 key is rejected":   "k:" + strings.Repeat("!", 43),
+		"duplicate id is rejected":     "k:" + k1 + ",k:" + k2,
+		"trailing comma is rejected":   "k:" + k1 + ",",
+		"mixed alphabets are rejected": "k:+" + strings.Repeat("A", 41) + "_",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := sqlstore.ParseKeyRing(spec)
+			var ke *sqlstore.KeyError
+			if !errors.As(err, &ke) || !errors.Is(err, sqlstore.ErrConfig) {
+				t.Fatalf("ParseKeyRing = %v, want *KeyError", err)
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Fatalf("error shows key material: %v", err)
+			}
+		})
+	}
+}
