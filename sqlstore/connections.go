@@ -255,7 +255,7 @@ func (s *Store) writeConnection(ctx context.Context, tx *sql.Tx, slug string, c 
 			VALUES (?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM ssokit_connections WHERE tenant = ?), 1, ?, ?, ?, ?)`),
 			slug, c.ID, slug, body, sealed, s.keys.CurrentID(), now)
 		if isUniqueViolation(err) {
-			conflict.Actual = -1 // created concurrently
+			conflict.Actual = 1 // created concurrently
 			return conflict
 		}
 		return wrapWrite(err)
