@@ -11,7 +11,9 @@
 //   - tenant domains: [Store.Domains] is a domains.DomainStore;
 //   - sealed refresh tokens for background group sync: [Store.SyncTokens]
 //     is a groupsync.TokenStore;
-//   - an audit log of every configuration change ([Store.AuditLog]).
+//   - an audit log of every configuration change ([Store.AuditLog]) and
+//     the latest SCIM requests per tenant with their status
+//     ([Store.SCIMRequestLogger], [Store.SCIMRequests]).
 //
 // Each of these runs, in this package's tests, through the same
 // conformance suite as the in-memory implementation it replaces, on

@@ -84,7 +84,7 @@ func TestMigrateAppliesOnlyMissingSteps(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Roll the database back to schema version 1.
-		for _, q := range []string{"DROP TABLE ssokit_sync_tokens", "DROP TABLE ssokit_audit", "DELETE FROM ssokit_schema_migrations WHERE version > 1"} {
+		for _, q := range []string{"DROP TABLE ssokit_sync_tokens", "DROP TABLE ssokit_audit", "DROP TABLE ssokit_scim_requests", "DELETE FROM ssokit_schema_migrations WHERE version > 1"} {
 			if _, err := s.DB().ExecContext(ctx, q); err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -226,7 +227,7 @@ func TestSCIMHandlerOverSQL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(h)
+		srv := httptest.NewServer(s.SCIMRequestLogger(h))
 		defer srv.Close()
 		token, _, err := s.CreateSCIMToken(context.Background(), "acme", "okta")
 		if err != nil {
@@ -256,6 +257,15 @@ func TestSCIMHandlerOverSQL(t *testing.T) {
 		}
 		if code, _ := do("GET", "/Users", "wrong-token", ""); code != http.StatusUnauthorized {
 			t.Fatalf("bad token = %d, want 401", code)
+		}
+		log, err := s.SCIMRequests(context.Background(), "acme", 0)
+		var got []string
+		for _, e := range log {
+			got = append(got, fmt.Sprintf("%s %s %d", e.Method, e.Path, e.Status))
+		}
+		want := []string{"GET /Users 200", "POST /Users 409", "POST /Users 201"}
+		if err != nil || !slices.Equal(got, want) {
+			t.Fatalf("SCIM request log = %q, %v; want %q", got, err, want)
 		}
 	})
 }

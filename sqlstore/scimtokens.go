@@ -129,6 +129,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (string, error) 
 	} else if err != nil {
 		return "", fmt.Errorf("sqlstore: authenticate: %w", err)
 	}
+	noteTenant(ctx, tenant)
 	return tenant, nil
 }
 
