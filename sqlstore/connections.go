@@ -19,6 +19,7 @@ type ConflictError struct {
 	Expected, Actual int64
 }
 
+// Error tells the admin to reload; it names the connection and versions.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("sqlstore: connection %q of tenant %q is at version %d, not %d; reload and retry",
 		e.ID, e.Tenant, e.Actual, e.Expected)

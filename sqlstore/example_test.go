@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ssokit/ssokit/sqlstore"
 	"github.com/ssokit/ssokit/sso"
@@ -65,4 +66,47 @@ func Example() {
 	// stale save is a conflict: true
 	// sealed under key: v1.2026-11
 	// SCIM token belongs to acme
+}
+
+// ExampleStore_Rotate moves every sealed secret to a new key: deploy the
+// ring with the new key first, Rotate, then drop the old key.
+func ExampleStore_Rotate() {
+	dir, err := os.MkdirTemp("", "sqlstore-rotate")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	dsn := filepath.Join(dir, "ssokit.db")
+	open := func(spec string) *sqlstore.Store {
+		keys, err := sqlstore.ParseKeyRing(spec)
+		if err != nil {
+			log.Fatal(err)
+		}
+		s, err := sqlstore.Open(ctx, sqlstore.Config{Dialect: sqlstore.SQLite, DSN: dsn, Keys: keys})
+		if err != nil {
+			log.Fatal(err)
+		}
+		return s
+	}
+	oldKey := "2026-05:" + strings.Repeat("A", 43) // in production: random, from a secret manager
+	newKey := "2026-11:" + strings.Repeat("B", 43)
+
+	before := open(oldKey)
+	before.Put(ctx, "acme", sso.Connection{ID: "partner", Kind: sso.KindJWT, Parameters: sso.Parameters{
+		SharedSecret: "a-shared-secret-of-at-least-32-bytes!"}})
+	before.Close()
+
+	during := open(newKey + "," + oldKey)
+	rep, err := during.Rotate(ctx)
+	fmt.Println("re-sealed:", rep.Resealed, err)
+	during.Close()
+
+	after := open(newKey)
+	defer after.Close()
+	c, err := after.Connection(ctx, "acme", "partner")
+	fmt.Println("readable with the new key alone:", err == nil && c.Parameters.SharedSecret != "")
+	// Output:
+	// re-sealed: 1 <nil>
+	// readable with the new key alone: true
 }

@@ -53,6 +53,7 @@ type KeyError struct {
 	Reason string
 }
 
+// Error names the key id and the mistake, never the secret.
 func (e *KeyError) Error() string {
 	return fmt.Sprintf("sqlstore: key %q: %s", e.ID, e.Reason)
 }
