@@ -222,6 +222,9 @@ func (st *SCIMStore) List(ctx context.Context, tenant, typ string, q scim.Query)
 			return nil, err
 		}
 	}
+	if q.Filter == nil && q.SortBy == nil {
+		return st.page(ctx, tenant, typ, q)
+	}
 	where, arg := narrow(q.Filter, typ)
 	all, err := st.scan(ctx, st.s.db, tenant, typ, where, arg)
 	if err != nil {
@@ -242,6 +245,36 @@ func (st *SCIMStore) List(ctx context.Context, tenant, typ string, q scim.Query)
 		p.Resources = hits[start:min(start+q.Count, len(hits))]
 	}
 	return p, nil
+}
+
+// page answers an unfiltered list in creation order from the database:
+// a count and one LIMIT/OFFSET page, so paging through a large tenant
+// does not decode every resource per page.
+func (st *SCIMStore) page(ctx context.Context, tenant, typ string, q scim.Query) (*scim.Page, error) {
+	s := st.s
+	p := &scim.Page{}
+	err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM ssokit_scim_resources WHERE tenant = ? AND type = ?"), tenant, typ).Scan(&p.TotalResults)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: count SCIM resources: %w", err)
+	}
+	start := max(q.StartIndex, 1) - 1
+	if q.Count <= 0 || start >= p.TotalResults {
+		return p, nil
+	}
+	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+resourceColumns+" FROM ssokit_scim_resources WHERE tenant = ? AND type = ? ORDER BY seq LIMIT ? OFFSET ?"),
+		tenant, typ, q.Count, start)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: list SCIM resources: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanResource(rows)
+		if err != nil {
+			return nil, err
+		}
+		p.Resources = append(p.Resources, r)
+	}
+	return p, rows.Err()
 }
 
 // narrow returns an indexed condition that every resource matching f

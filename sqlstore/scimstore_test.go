@@ -165,6 +165,15 @@ func scimSuite(t *testing.T, s scim.Store) {
 			t.Fatalf("sorted page = %v (total %d), %v", pageIDs(p), p.TotalResults, err)
 		}
 		q = query(t, scim.UserType, "")
+		q.StartIndex, q.Count = 2, 2
+		if p, _ := s.List(ctx, "acme", scim.UserType, q); p.TotalResults != 4 || !slices.Equal(pageIDs(p), []string{"u2", "u3"}) {
+			t.Fatalf("unsorted page = %v (total %d)", pageIDs(p), p.TotalResults)
+		}
+		q.StartIndex = 9
+		if p, _ := s.List(ctx, "acme", scim.UserType, q); p.TotalResults != 4 || len(p.Resources) != 0 {
+			t.Fatalf("page past the end = %v (total %d)", pageIDs(p), p.TotalResults)
+		}
+		q = query(t, scim.UserType, "")
 		q.Count = 0
 		if p, _ := s.List(ctx, "acme", scim.UserType, q); p.TotalResults != 4 || len(p.Resources) != 0 {
 			t.Fatalf("count 0 = %d resources, total %d", len(p.Resources), p.TotalResults)
