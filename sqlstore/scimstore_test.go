@@ -48,7 +48,7 @@ func group(id, name string, members ...string) *scim.Resource {
 	return &scim.Resource{Type: scim.GroupType, ID: id, Created: t0, LastModified: t0, Attrs: attrs}
 }
 
-func query(t *testing.T, typ, filter string) scim.Query {
+func query(t testing.TB, typ, filter string) scim.Query {
 	t.Helper()
 	q := scim.Query{StartIndex: 1, Count: 100}
 	if filter != "" {
