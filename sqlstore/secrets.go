@@ -8,12 +8,36 @@ import (
 	"github.com/ssokit/ssokit/sso"
 )
 
-// connSecrets are the secret parameters of a connection, sealed together
-// in the column ssokit_connections.secrets and never written to body.
-type connSecrets struct {
-	ClientSecret string `json:"clientSecret,omitempty"`
-	PrivateKey   string `json:"privateKey,omitempty"`
-	SharedSecret string `json:"sharedSecret,omitempty"`
+// isPublicParameter reports whether a parameter (by JSON name) is stored
+// in the clear in the body column. Every other parameter, including any
+// field sso.Parameters gains later (a SAML SP private key, say), is
+// sealed: secure by default. The secrets today are clientSecret,
+// privateKey and sharedSecret.
+func isPublicParameter(name string) bool {
+	switch name {
+	case "clientId", "discoveryEndpoint", "scopes", "customScopes", "claimMapping", "authMethod",
+		"offlineAccess", "fetchUserInfo", "tenantId", "hostedDomain", "metadataUrl", "metadataXml",
+		"idpIssuer", "ssoUrl", "certificate", "remoteLoginUrl":
+		return true
+	}
+	return false
+}
+
+// isPublicField is isPublicParameter for the top level of a connection.
+func isPublicField(name string) bool {
+	switch name {
+	case "id", "name", "kind", "mode", "disabled", "emailPattern", "domains", "parameters", "mapping",
+		"testExpressions", "provisioning", "groupSync":
+		return true
+	}
+	return false
+}
+
+// sealedDoc is the plaintext of ssokit_connections.secrets: the
+// connection's fields that are not public, by JSON name.
+type sealedDoc struct {
+	Parameters map[string]json.RawMessage `json:"parameters,omitempty"`
+	Connection map[string]json.RawMessage `json:"connection,omitempty"`
 }
 
 // connAAD binds a connection's sealed secrets to its tenant and id, so a
@@ -22,28 +46,69 @@ func connAAD(tenant, id string) []byte {
 	return []byte("ssokit/sqlstore/connection\x00" + tenant + "\x00" + id)
 }
 
-// encodeConnection splits c into its JSON body (secrets blanked) and the
-// sealed secrets.
-func (s *Store) encodeConnection(tenant string, c sso.Connection) (body, sealed string, err error) {
-	sec := connSecrets{
-		ClientSecret: c.Parameters.ClientSecret,
-		PrivateKey:   c.Parameters.PrivateKey,
-		SharedSecret: c.Parameters.SharedSecret,
+// splitJSON splits a connection's JSON into the public body and the
+// document to seal.
+func splitJSON(raw []byte) (body, secret []byte, err error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &top); err != nil {
+		return nil, nil, err
 	}
-	c.Parameters.ClientSecret, c.Parameters.PrivateKey, c.Parameters.SharedSecret = "", "", ""
-	b, err := json.Marshal(c)
+	var params map[string]json.RawMessage
+	if p, ok := top["parameters"]; ok {
+		if err := json.Unmarshal(p, &params); err != nil {
+			return nil, nil, err
+		}
+	}
+	var doc sealedDoc
+	for k, v := range params {
+		if !isPublicParameter(k) {
+			doc.Parameters = setRaw(doc.Parameters, k, v)
+			delete(params, k)
+		}
+	}
+	if params != nil {
+		if top["parameters"], err = json.Marshal(params); err != nil {
+			return nil, nil, err
+		}
+	}
+	for k, v := range top {
+		if !isPublicField(k) {
+			doc.Connection = setRaw(doc.Connection, k, v)
+			delete(top, k)
+		}
+	}
+	if body, err = json.Marshal(top); err != nil {
+		return nil, nil, err
+	}
+	secret, err = json.Marshal(doc)
+	return body, secret, err
+}
+
+func setRaw(m map[string]json.RawMessage, k string, v json.RawMessage) map[string]json.RawMessage {
+	if m == nil {
+		m = map[string]json.RawMessage{}
+	}
+	m[k] = v
+	return m
+}
+
+// encodeConnection splits c into its JSON body (no secret) and the sealed
+// rest.
+func (s *Store) encodeConnection(tenant string, c sso.Connection) (body, sealed string, err error) {
+	raw, err := json.Marshal(c)
 	if err != nil {
 		return "", "", fmt.Errorf("sqlstore: encode connection: %w", err)
 	}
-	plain, err := json.Marshal(sec)
+	b, plain, err := splitJSON(raw)
 	if err != nil {
-		return "", "", fmt.Errorf("sqlstore: encode secrets: %w", err)
+		return "", "", fmt.Errorf("sqlstore: encode connection: %w", err)
 	}
 	sealed, err = s.keys.seal(s.rand, plain, connAAD(tenant, c.ID))
 	return string(b), sealed, err
 }
 
-// decodeConnection is the inverse of encodeConnection.
+// decodeConnection is the inverse of encodeConnection: the body, then
+// the sealed fields decoded over it.
 func (s *Store) decodeConnection(tenant, body, sealed string) (*sso.Connection, error) {
 	var c sso.Connection
 	if err := json.Unmarshal([]byte(body), &c); err != nil {
@@ -53,13 +118,20 @@ func (s *Store) decodeConnection(tenant, body, sealed string) (*sso.Connection, 
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: secrets of connection %q of tenant %q: %w", c.ID, tenant, err)
 	}
-	var sec connSecrets
-	if err := json.Unmarshal(plain, &sec); err != nil {
+	var doc struct{ Parameters, Connection json.RawMessage }
+	if err := json.Unmarshal(plain, &doc); err != nil {
 		return nil, fmt.Errorf("sqlstore: decode secrets of connection %q: %w", c.ID, err)
 	}
-	c.Parameters.ClientSecret = sec.ClientSecret
-	c.Parameters.PrivateKey = sec.PrivateKey
-	c.Parameters.SharedSecret = sec.SharedSecret
+	if len(doc.Connection) > 0 {
+		if err := json.Unmarshal(doc.Connection, &c); err != nil {
+			return nil, fmt.Errorf("sqlstore: decode secrets of connection %q: %w", c.ID, err)
+		}
+	}
+	if len(doc.Parameters) > 0 {
+		if err := json.Unmarshal(doc.Parameters, &c.Parameters); err != nil {
+			return nil, fmt.Errorf("sqlstore: decode secrets of connection %q: %w", c.ID, err)
+		}
+	}
 	return &c, nil
 }
 
