@@ -46,9 +46,11 @@
 //
 // The secret parameters of a connection (the OIDC client secret, the
 // private_key_jwt private key and the JWT SSO shared secret) never reach
-// the body column: they are sealed together with AES-256-GCM under the
-// current key of the host's [KeyRing], as "v1.<key id>.<base64url(nonce
-// | ciphertext)>", with the tenant and connection id as additional data,
+// the body column. The body holds only an allow-list of public fields;
+// everything else, including any field sso.Parameters gains later, is
+// sealed together with AES-256-GCM under the current key of the host's
+// [KeyRing], as "v1.<key id>.<base64url(nonce | ciphertext)>", with the
+// tenant and connection id as additional data,
 // so a ciphertext copied into another row does not open. Reading needs
 // the key that sealed the row; a missing key gives [ErrUnknownKey], a
 // tampered or moved value [ErrDecrypt].
