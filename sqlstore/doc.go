@@ -50,15 +50,16 @@
 // everything else, including any field sso.Parameters gains later, is
 // sealed together with AES-256-GCM under the current key of the host's
 // [KeyRing], as "v1.<key id>.<base64url(nonce | ciphertext)>", with the
-// tenant and connection id as additional data,
-// so a ciphertext copied into another row does not open. Reading needs
+// tenant and connection id as additional data, so a ciphertext copied
+// into another row does not open. Reading needs
 // the key that sealed the row; a missing key gives [ErrUnknownKey], a
 // tampered or moved value [ErrDecrypt].
 //
 // To rotate: build the ring with the new key first and the old ones after
-// it ([NewKeyRing], or [ParseKeyRing] from "new:base64,old:base64"), deploy it everywhere, then call [Store.Rotate], which
-// re-encrypts every row still under an old key (compare-and-swap per row,
-// so a concurrent save is never lost) and reports what it did. Once it
+// it ([NewKeyRing], or [ParseKeyRing] from "new:base64,old:base64"),
+// deploy it everywhere, then call [Store.Rotate], which re-encrypts every
+// row still under an old key (compare-and-swap per row, so a concurrent
+// save is never lost) and reports what it did. Once it
 // reports nothing left, remove the old keys from the ring.
 //
 // SCIM tokens are random 256-bit values minted by scim.NewToken and shown
