@@ -335,3 +335,15 @@ func TestDomainsRecheckTakesOverExpiredRedisLease(t *testing.T) {
 		t.Fatalf("one.example after take-over: %+v, %v", d, err)
 	}
 }
+
+type failReader struct{}
+
+func (failReader) Read([]byte) (int, error) { return 0, errors.New("no entropy") }
+
+func TestAcquireWithoutRandomnessIsNotAcquired(t *testing.T) {
+	s := newStore(t, redisstore.Config{Addr: closedAddr(t), Rand: failReader{}})
+	release, ok, err := s.Acquire(context.Background(), "k", time.Second)
+	if err == nil || ok || release != nil {
+		t.Fatalf("Acquire = %v, %v, %v; want an error and no lease", release != nil, ok, err)
+	}
+}
