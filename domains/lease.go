@@ -52,6 +52,7 @@ type LeaseError struct {
 	Err error  // the Leaser's error
 }
 
+// Error names the lease key and the operation that failed.
 func (e *LeaseError) Error() string {
 	return fmt.Sprintf("%v: %s %q: %v", ErrLease, e.Op, e.Key, e.Err)
 }
