@@ -21,8 +21,13 @@
 //   - groupsync: keeps group memberships true on login, in the background and
 //     against a directory.
 //   - scim: SCIM 2.0 provisioning handlers over a host store.
+//   - domains: tenant domains proved by a DNS TXT record; only a verified
+//     domain lets an identity provider's email link or create an account.
 //
 // Package sso composes them into one http.Handler that a host mounts under a
-// prefix of its choice; package ssotest runs identity providers in process
+// prefix of its choice: tenants, connections (in memory or from a JSON
+// configuration file), login policy, user provisioning and group sync.
+// Package redisstore shares replay caches and refresh-token leases between
+// several instances; package ssotest runs identity providers in process
 // for tests.
 package ssokit

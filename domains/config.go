@@ -55,6 +55,18 @@ type Config struct {
 	// LookupTimeout bounds each DNS lookup. Zero means
 	// [DefaultLookupTimeout].
 	LookupTimeout time.Duration
+	// Lease coordinates [Service.Recheck] and [Service.Expire] between
+	// instances that share one Store: each domain is taken under a
+	// per-domain lease, so one instance per round does its DNS lookup.
+	// Nil means no coordination, which is right for a single instance;
+	// several instances without a Lease each look every due domain up
+	// (the Store's compare-and-swap still keeps the records correct).
+	Lease Leaser
+	// LeaseTTL is how long a per-domain lease lasts if not released: it
+	// must cover one lookup and the store write, and a crashed holder
+	// blocks the domain that long. Zero means twice LookupTimeout; it may
+	// not be shorter than LookupTimeout.
+	LeaseTTL time.Duration
 	// Now is the clock. Nil means [time.Now].
 	Now func() time.Time
 	// Rand is the source of tokens. Nil means [crypto/rand.Reader].
@@ -81,6 +93,9 @@ func (c Config) withDefaults() (Config, map[string]bool, error) {
 	c.RecheckEvery = orDuration(c.RecheckEvery, DefaultRecheckEvery)
 	c.RecheckGrace = orDuration(c.RecheckGrace, DefaultRecheckGrace)
 	c.LookupTimeout = orDuration(c.LookupTimeout, DefaultLookupTimeout)
+	if c.LeaseTTL == 0 && c.LookupTimeout > 0 {
+		c.LeaseTTL = 2 * c.LookupTimeout
+	}
 	if c.RecheckMisses == 0 {
 		c.RecheckMisses = DefaultRecheckMisses
 	}
@@ -102,10 +117,14 @@ func (c Config) validate() (map[string]bool, []error) {
 	for name, d := range map[string]time.Duration{
 		"PendingExpiry": c.PendingExpiry, "RecheckEvery": c.RecheckEvery,
 		"RecheckGrace": c.RecheckGrace, "LookupTimeout": c.LookupTimeout,
+		"LeaseTTL": c.LeaseTTL,
 	} {
 		if d < 0 {
 			errs = append(errs, fmt.Errorf("domains: %s is negative", name))
 		}
+	}
+	if c.LeaseTTL >= 0 && c.LeaseTTL < c.LookupTimeout {
+		errs = append(errs, errors.New("domains: LeaseTTL is shorter than LookupTimeout"))
 	}
 	if c.RecheckMisses < 0 {
 		errs = append(errs, errors.New("domains: RecheckMisses is negative"))

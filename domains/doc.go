@@ -70,5 +70,20 @@
 // verified, for home-realm discovery. Only a true answer may be used to
 // link, create or route by email; an error means "not verified".
 // Background work is the host's to schedule: call [Service.Recheck] and
-// [Service.Expire] periodically (with several instances, under a lease).
+// [Service.Expire] periodically.
+//
+// # Several instances
+//
+// Without Config.Lease the service assumes one instance: several
+// instances sharing a [DomainStore] would each look every due domain up
+// (the store's compare-and-swap on Version still lets only one write
+// land). With a [Leaser] (redisstore.Store across instances,
+// [MemoryLeaser] within one process) each domain is handled under a
+// per-domain lease, LeaseKeyRecheck or LeaseKeyExpire followed by the
+// name, lasting Config.LeaseTTL (twice LookupTimeout by default), so a
+// round of Recheck on all instances looks each due domain up once. A
+// domain another instance holds counts as RecheckReport.Skipped; a Leaser
+// that fails skips the domain, which keeps its state, and its
+// [*LeaseError] ([ErrLease]) is returned. The lease needs no fencing
+// token, because every write is already a compare-and-swap.
 package domains

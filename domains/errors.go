@@ -44,6 +44,7 @@ type NameError struct {
 	Reason string
 }
 
+// Error names the refused domain and why; safe to show.
 func (e *NameError) Error() string {
 	return fmt.Sprintf("%v: %q: %s", e.Kind, e.Name, e.Reason)
 }
@@ -60,6 +61,7 @@ type ConflictError struct {
 	Holder string // the tenant holding the domain verified
 }
 
+// Error says the domain is held by another tenant without naming it.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("domains: %s is already verified by another organisation; an operator can transfer it", e.Name)
 }
@@ -72,6 +74,7 @@ type NotFoundError struct {
 	Tenant, Name string
 }
 
+// Error names the tenant and domain that have no record.
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("domains: %s is not claimed by this organisation", e.Name)
 }
@@ -86,6 +89,7 @@ type StateError struct {
 	Op    string
 }
 
+// Error says which state the domain is in and what that forbids.
 func (e *StateError) Error() string {
 	return fmt.Sprintf("domains: cannot %s %s while it is %s", e.Op, e.Name, e.State)
 }
@@ -102,6 +106,7 @@ type ProofError struct {
 	Result     Result
 }
 
+// Error gives the DNS proof result in words.
 func (e *ProofError) Error() string {
 	return fmt.Sprintf("domains: %s not verified: %s", e.Name, e.Result.Words(e.RecordName))
 }
@@ -117,6 +122,7 @@ type TemporaryError struct {
 	Err        error
 }
 
+// Error says the lookup should be tried again; the resolver error is in Unwrap.
 func (e *TemporaryError) Error() string {
 	return fmt.Sprintf("domains: could not look up %s right now, try again", e.RecordName)
 }

@@ -100,6 +100,13 @@ func (s *Service) fail(ctx context.Context, d Domain, why string) (Domain, error
 // Expire marks failed every pending domain whose pending period has run
 // out, and returns them. Records changed concurrently are skipped; other
 // errors are joined.
+//
+// With Config.Lease each domain is taken under the lease
+// LeaseKeyExpire+name; a domain whose lease another instance holds is
+// left to that instance (and one that instance already failed is skipped
+// here by the store's compare-and-swap). A Leaser error skips
+// the domain (it stays pending) and is joined into the returned error as
+// a [*LeaseError].
 func (s *Service) Expire(ctx context.Context) ([]Domain, error) {
 	pending, err := s.cfg.Store.ListByState(ctx, Pending)
 	if err != nil {
@@ -111,13 +118,15 @@ func (s *Service) Expire(ctx context.Context) ([]Domain, error) {
 		if !s.expired(d) {
 			continue
 		}
-		d, err := s.fail(ctx, d, "not verified within the pending period")
-		switch {
-		case errors.Is(err, ErrStale):
-		case err != nil:
+		_, err := s.withLease(ctx, LeaseKeyExpire+d.Name, func() error {
+			failed, err := s.fail(ctx, d, "not verified within the pending period")
+			if err == nil {
+				out = append(out, failed)
+			}
+			return err
+		})
+		if err != nil && !errors.Is(err, ErrStale) {
 			errs = append(errs, err)
-		default:
-			out = append(out, d)
 		}
 	}
 	return out, errors.Join(errs...)

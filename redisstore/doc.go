@@ -58,6 +58,19 @@
 // internal/multitest proves this with three worker processes, one of them
 // killed with SIGKILL mid-period.
 //
+// # Short leases by key
+//
+// Store.Acquire is the Leaser of package domains, so that with several
+// instances each tenant domain is re-checked by one instance per round:
+// SET "<prefix>lease:<key>" token NX PX ttl with a random 128-bit token,
+// released by a Lua compare-and-delete on that token, so a holder whose
+// lease expired and was taken again never ends the new holder's lease.
+// It fails closed: when Redis cannot answer, the lease is not acquired
+// and the error matches ErrUnavailable. It carries no fencing token; the
+// domains store's compare-and-swap on the record version makes a late
+// holder's write fail instead. A lost lease (restart without persistence)
+// costs at most one duplicate DNS lookup.
+//
 // # What Redis needs
 //
 // Redis 6.2 or later (PXAT), with Lua scripting; go-redis v9 is the client.

@@ -2,7 +2,9 @@ package redisstore
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"io"
 	"net"
 	"time"
 
@@ -44,6 +46,10 @@ type Config struct {
 	// Timeout bounds every call (a context deadline added to the caller's
 	// context). Zero means DefaultTimeout; at most one minute.
 	Timeout time.Duration
+
+	// Rand is the source of lease tokens (Acquire). Nil means
+	// crypto/rand.Reader.
+	Rand io.Reader
 }
 
 // Store is a Redis-backed replay cache and groupsync.TokenStore. It is safe
@@ -54,6 +60,7 @@ type Store struct {
 	prefix  string
 	timeout time.Duration
 	keys    tokenKeys
+	rand    io.Reader
 }
 
 // New validates cfg and returns a store. It does not contact Redis: the
@@ -63,7 +70,10 @@ func New(cfg Config) (*Store, error) {
 	if err := validate(&cfg); err != nil {
 		return nil, err
 	}
-	s := &Store{client: cfg.Client, prefix: cfg.Prefix, timeout: cfg.Timeout}
+	s := &Store{client: cfg.Client, prefix: cfg.Prefix, timeout: cfg.Timeout, rand: cfg.Rand}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
 	if s.client == nil {
 		s.client = redis.NewClient(&redis.Options{
 			Addr:                  cfg.Addr,

@@ -33,6 +33,13 @@ var ops = []struct {
 		return s.Replace(ctx, []byte("a"), rec("u", t0, "b"))
 	}},
 	{"remove", func(ctx context.Context, s *redisstore.Store) error { return s.Remove(ctx, "u", []byte("a")) }},
+	{"acquire", func(ctx context.Context, s *redisstore.Store) error {
+		release, ok, err := s.Acquire(ctx, "domains:recheck:a.example", time.Minute)
+		if err != nil && (ok || release != nil) {
+			return errors.New("Acquire reported a lease together with an error")
+		}
+		return err
+	}},
 }
 
 // checkUnavailable runs every operation under a generous outer deadline
