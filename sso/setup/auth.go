@@ -111,6 +111,9 @@ func (h *Handler) authed(next func(w http.ResponseWriter, r *http.Request, s ses
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return
 		}
+		if h.cfg.ActorContext != nil {
+			r = r.WithContext(h.cfg.ActorContext(r.Context(), s.actor))
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 			if !h.checkCSRF(r, s) {

@@ -68,6 +68,10 @@ type Config struct {
 	// Actor names who made a change, for the audit log; nil (or an
 	// empty result) records "setup-link" or "host-admin".
 	Actor func(r *http.Request) string
+	// ActorContext, when set, puts the actor into the context of every
+	// store call, e.g. sqlstore.ContextWithActor so the store's own audit
+	// log names who changed what.
+	ActorContext func(ctx context.Context, actor string) context.Context
 	// LinkKey signs setup links and CSRF tokens: at least 32 bytes.
 	LinkKey []byte
 	// Audit records changes; nil keeps the last 200 per tenant in
