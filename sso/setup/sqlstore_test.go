@@ -74,4 +74,3 @@ func TestSetupOnSQLite(t *testing.T) {
 		}
 	}
 }
-
