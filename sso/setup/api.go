@@ -33,6 +33,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /api/scim/token", h.authed(h.apiSCIMRotate))
 	m.HandleFunc("DELETE /api/scim/token", h.authed(h.apiSCIMRevoke))
 	m.HandleFunc("GET /api/audit", h.authed(h.apiAudit))
+	m.HandleFunc("GET /api/scim/requests", h.authed(h.apiSCIMRequests))
 	h.mux = m
 }
 
@@ -288,4 +289,17 @@ func decodeRun(s string, in *RunRequest) error {
 		return nil
 	}
 	return json.Unmarshal([]byte(s), &in.IDToken)
+}
+
+func (h *Handler) apiSCIMRequests(w http.ResponseWriter, r *http.Request, s session) {
+	out := []SCIMRequest{}
+	if h.cfg.SCIMRequests != nil {
+		l, err := h.cfg.SCIMRequests(r.Context(), s.tenant, 100)
+		if err != nil {
+			writeErr(w, err)
+			return
+		}
+		out = append(out, l...)
+	}
+	writeJSON(w, http.StatusOK, out)
 }

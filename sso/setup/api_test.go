@@ -146,6 +146,14 @@ func TestSCIMTokens(t *testing.T) {
 	if _, err := e.tokens.Authenticate(context.Background(), tok2.Token); err == nil {
 		t.Fatal("the revoked token still works")
 	}
+	var reqs []setup.SCIMRequest
+	c.json("GET", "/setup/api/scim/requests", nil, 200, &reqs)
+	if len(reqs) != 1 || reqs[0].Status != 201 {
+		t.Fatalf("SCIM requests %+v", reqs)
+	}
+	if _, page := c.do("GET", "/setup/", nil, ""); !strings.Contains(page, "<code>POST /scim/v2/Users</code></td><td>201") {
+		t.Fatal("the page does not list the SCIM requests")
+	}
 	var audit []setup.AuditEvent
 	body := c.json("GET", "/setup/api/audit", nil, 200, &audit)
 	if strings.Contains(body, tok2.Token) || len(audit) != 3 || audit[0].Action != "scim.token.revoke" {

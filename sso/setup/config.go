@@ -62,6 +62,10 @@ type Config struct {
 	// SCIMBaseURL is shown to the admin for the IdP's provisioning
 	// settings, e.g. "https://app.example.com/scim/v2".
 	SCIMBaseURL string
+	// SCIMRequests, when set, lists the tenant's latest SCIM requests,
+	// newest first, for the SCIM section (adapt sqlstore's
+	// Store.SCIMRequests).
+	SCIMRequests func(ctx context.Context, tenant string, limit int) ([]SCIMRequest, error)
 	// Authorize says which tenant a request authenticated by the host
 	// may edit. Nil means only setup links grant access.
 	Authorize func(r *http.Request) (tenant string, ok bool)
@@ -178,4 +182,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("Cache-Control", "no-store")
 	h.mux.ServeHTTP(w, r)
+}
+
+// SCIMRequest is one provisioning request the IdP made, with its outcome.
+type SCIMRequest struct {
+	At     time.Time `json:"at"`
+	Method string    `json:"method"`
+	Path   string    `json:"path"`
+	Status int       `json:"status"`
 }

@@ -38,7 +38,10 @@
 //	POST   api/connections/{id}/run      run the test expressions on pasted claims (RunRequest)
 //	POST   api/scim/token                new SCIM token (shown once) and the SCIM base URL
 //	DELETE api/scim/token                revoke the tenant's SCIM token
+//	GET    api/scim/requests             latest SCIM requests with their status (Config.SCIMRequests)
 //	GET    api/audit                     latest changes, newest first
+//	GET    connections/{id}/test?csrf=   start a SAML test login (page)
+//	POST   test/saml/acs                 the test login's ACS; result at test/result/{id}
 //
 // Invalid connections answer 422 with an [APIError] listing every
 // problem with the same JSON path the config file's validation reports

@@ -70,6 +70,12 @@ func newEnv(t *testing.T) *env {
 	e.setup, err = setup.New(setup.Config{BaseURL: e.srv.URL + "/setup", SSOBaseURL: e.srv.URL + "/sso",
 		SSO: e.sso, Store: store, LinkKey: linkKey, SCIMTokens: &setup.MemorySCIMTokens{Set: e.tokens},
 		SCIMBaseURL: e.srv.URL + "/scim/v2", InsecureCookies: true,
+		SCIMRequests: func(_ context.Context, tenant string, _ int) ([]setup.SCIMRequest, error) {
+			if tenant != "acme" {
+				return nil, nil
+			}
+			return []setup.SCIMRequest{{At: t0, Method: "POST", Path: "/scim/v2/Users", Status: 201}}, nil
+		},
 		Now: func() time.Time { return e.now },
 		Authorize: func(r *http.Request) (string, bool) {
 			if e.hostTenant != "" && r.Header.Get("X-Host-Admin") == "yes" {

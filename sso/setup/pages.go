@@ -6,6 +6,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -41,6 +42,8 @@ type pageData struct {
 	Audit                                 []AuditEvent
 	Test                                  *TestResult
 	TestACSURL                            string
+	RedirectBase                          string
+	SCIMLog                               []SCIMRequest
 }
 
 // errFor returns the messages of the problems at field or below it.
@@ -74,6 +77,10 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, s session, stat
 	}
 	d.Audit, _ = h.cfg.Audit.List(ctx, s.tenant, 50)
 	d.TestACSURL = h.testACSURL()
+	d.RedirectBase = h.ssoBase + "/" + url.PathEscape(s.tenant) + "/oidc/callback/"
+	if h.cfg.SCIMRequests != nil {
+		d.SCIMLog, _ = h.cfg.SCIMRequests(ctx, s.tenant, 20)
+	}
 	if d.Form == nil {
 		if id := r.URL.Query().Get("edit"); id != "" {
 			for _, v := range d.Connections {

@@ -120,6 +120,12 @@ func TestLinkCannotReachAnotherTenant(t *testing.T) {
 	if strings.Contains(page, "globex-client") || strings.Contains(page, "globex.example") {
 		t.Fatal("the page shows globex's connection")
 	}
+	if res, _ := c.do("GET", "/setup/connections/corp/test?csrf="+url.QueryEscape(c.csrf), nil, ""); res.StatusCode != 404 {
+		t.Fatalf("test login of globex's connection answered %d", res.StatusCode)
+	}
+	if res, _ := c.form("/setup/connections/corp/delete", url.Values{"version": {"1"}}); res.StatusCode != 404 {
+		t.Fatalf("page delete of globex's connection answered %d", res.StatusCode)
+	}
 	res, _ := c.form("/setup/connections", url.Values{"id": {"corp"}, "kind": {"oidc"}, "version": {"1"},
 		"parameters.discoveryEndpoint": {"https://evil.example"}, "parameters.clientId": {"x"}, "parameters.clientSecret": {"y"}})
 	if res.StatusCode != 404 {
