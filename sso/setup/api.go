@@ -20,6 +20,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /connections/{id}/run", h.authed(h.pageRun))
 	m.HandleFunc("GET /connections/{id}/test", h.authed(h.pageTestStart))
 	m.HandleFunc("POST /test/saml/acs", h.serveTestACS)
+	m.HandleFunc("GET /test/oidc/callback", h.serveTestOIDCCallback)
 	m.HandleFunc("GET /test/result/{rid}", h.authed(h.pageTestResult))
 	m.HandleFunc("POST /scim/rotate", h.authed(h.pageSCIMRotate))
 	m.HandleFunc("POST /scim/revoke", h.authed(h.pageSCIMRevoke))

@@ -144,14 +144,14 @@ func TestBrowserSetupThenSSO(t *testing.T) {
 		e := newEnv(t)
 		e.now = time.Now()
 		redirect := e.srv.URL + "/sso/acme/oidc/callback/corp"
-		op := newOIDCProvider(t, func() string { return redirect })
+		op := newOIDCProvider(t, func() string { return redirect }, e.srv.URL+"/setup/test/oidc/callback")
 		e.idp = op.Client().Transport
 		link, err := e.setup.NewLink("acme", time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var savedPNG, lastPNG []byte
-		var notice, redirectShown, signedIn, last string
+		var savedPNG, testPNG, lastPNG []byte
+		var notice, redirectShown, signedIn, last, claims string
 		err = chromedp.Do(ctx,
 			chromedp.Navigate(link),
 			chromedp.WaitVisible(chromedp.ID("pick")),
@@ -167,6 +167,10 @@ func TestBrowserSetupThenSSO(t *testing.T) {
 			into(&notice, chromedp.Text(chromedp.ID("notice"))),
 			into(&redirectShown, chromedp.Text(chromedp.ID("values"))),
 			into(&savedPNG, chromedp.FullScreenshot(100)),
+			chromedp.Click(chromedp.CSS("a.test-login")),
+			chromedp.WaitVisible(chromedp.ID("test-attributes")),
+			into(&claims, chromedp.Text(chromedp.ID("test-attributes"))),
+			into(&testPNG, chromedp.FullScreenshot(100)),
 			chromedp.Navigate(e.srv.URL+"/sso/acme/login?connection=corp"),
 			chromedp.WaitVisible(chromedp.ID("signed-in")),
 			into(&signedIn, chromedp.Text(chromedp.ID("signed-in"))),
@@ -185,6 +189,13 @@ func TestBrowserSetupThenSSO(t *testing.T) {
 			t.Errorf("last login claims:\n%s", last)
 		}
 		savePNG(t, dir, "oidc-1-saved.png", savedPNG)
-		savePNG(t, dir, "oidc-2-last-login.png", lastPNG)
+		if !strings.Contains(claims, "IDTOKEN") || !strings.Contains(claims, "ada@acme.example") {
+			t.Errorf("test login claims:\n%s", claims)
+		}
+		if !strings.Contains(redirectShown, redirect) {
+			t.Errorf("the page does not show the redirect URI %s:\n%s", redirect, redirectShown)
+		}
+		savePNG(t, dir, "oidc-2-test-login.png", testPNG)
+		savePNG(t, dir, "oidc-3-last-login.png", lastPNG)
 	})
 }

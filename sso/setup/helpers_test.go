@@ -69,7 +69,7 @@ func newEnv(t *testing.T) *env {
 	}
 	e.setup, err = setup.New(setup.Config{BaseURL: e.srv.URL + "/setup", SSOBaseURL: e.srv.URL + "/sso",
 		SSO: e.sso, Store: store, LinkKey: linkKey, SCIMTokens: &setup.MemorySCIMTokens{Set: e.tokens},
-		SCIMBaseURL: e.srv.URL + "/scim/v2", InsecureCookies: true,
+		SCIMBaseURL: e.srv.URL + "/scim/v2", InsecureCookies: true, HTTPClient: &http.Client{Transport: e},
 		SCIMRequests: func(_ context.Context, tenant string, _ int) ([]setup.SCIMRequest, error) {
 			if tenant != "acme" {
 				return nil, nil

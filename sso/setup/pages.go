@@ -43,6 +43,7 @@ type pageData struct {
 	Test                                  *TestResult
 	TestACSURL                            string
 	RedirectBase                          string
+	TestRedirectURI                       string
 	SCIMLog                               []SCIMRequest
 }
 
@@ -76,7 +77,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, s session, stat
 		}
 	}
 	d.Audit, _ = h.cfg.Audit.List(ctx, s.tenant, 50)
-	d.TestACSURL = h.testACSURL()
+	d.TestACSURL, d.TestRedirectURI = h.testACSURL(), h.testCallbackURL()
 	d.RedirectBase = h.ssoBase + "/" + url.PathEscape(s.tenant) + "/oidc/callback/"
 	if h.cfg.SCIMRequests != nil {
 		d.SCIMLog, _ = h.cfg.SCIMRequests(ctx, s.tenant, 20)
@@ -133,7 +134,8 @@ func (h *Handler) pageSave(w http.ResponseWriter, r *http.Request, s session) {
 		h.pageError(w, r, s, err, &pageData{Form: &f})
 		return
 	}
-	d := &pageData{Notice: "Saved " + res.Connection.ID + " (version " + strconv.FormatInt(res.Connection.Version, 10) + ")."}
+	f = toForm(res.Connection)
+	d := &pageData{Form: &f, Notice: "Saved " + res.Connection.ID + " (version " + strconv.FormatInt(res.Connection.Version, 10) + ")."}
 	if res.Certificate != "" {
 		d.Shown = append(d.Shown, shown{"Certificate to upload to the identity provider", res.Certificate})
 	}

@@ -32,15 +32,23 @@ const (
 // TestResult is what a test login received and how the connection's
 // rules judged it.
 type TestResult struct {
-	Tenant     string           `json:"tenant"`
-	Connection string           `json:"connection"`
-	At         time.Time        `json:"at"`
-	Error      string           `json:"error,omitempty"`
-	Issuer     string           `json:"issuer,omitempty"`
-	Subject    string           `json:"subject,omitempty"`
-	Attributes []saml.Attribute `json:"attributes,omitempty"`
-	Report     *policy.Report   `json:"report,omitempty"`
-	Decisions  []Decision       `json:"decisions,omitempty"`
+	Tenant     string         `json:"tenant"`
+	Connection string         `json:"connection"`
+	At         time.Time      `json:"at"`
+	Error      string         `json:"error,omitempty"`
+	Issuer     string         `json:"issuer,omitempty"`
+	Subject    string         `json:"subject,omitempty"`
+	Received   []Received     `json:"received,omitempty"`
+	Report     *policy.Report `json:"report,omitempty"`
+	Decisions  []Decision     `json:"decisions,omitempty"`
+}
+
+// Received is one attribute or claim as the IdP sent it; Document is
+// SAML, IDTOKEN, ACCESSTOKEN or USERINFO.
+type Received struct {
+	Document string `json:"document"`
+	Name     string `json:"name"`
+	Value    string `json:"value"`
 }
 
 // Decision is one mapping or policy outcome with its explanation.
@@ -93,8 +101,12 @@ func (h *Handler) pageTestStart(w http.ResponseWriter, r *http.Request, s sessio
 		h.pageError(w, r, s, err, &pageData{})
 		return
 	}
+	if c.Kind.IsOIDC() {
+		h.startOIDCTest(w, r, s, c)
+		return
+	}
 	if c.Kind != sso.KindSAML {
-		h.render(w, r, s, http.StatusNotImplemented, &pageData{FormError: "test login runs for SAML connections; for OpenID Connect sign in once and read the last login's claims"})
+		h.render(w, r, s, http.StatusNotImplemented, &pageData{FormError: "test login runs for SAML and OpenID Connect connections"})
 		return
 	}
 	sp, err := h.testSP(r.Context(), s.tenant, c)
@@ -107,15 +119,20 @@ func (h *Handler) pageTestStart(w http.ResponseWriter, r *http.Request, s sessio
 		h.render(w, r, s, http.StatusInternalServerError, &pageData{FormError: err.Error()})
 		return
 	}
+	h.setTestCookie(w, s.tenant, c.ID, req.ID, http.SameSiteNoneMode)
+	http.Redirect(w, r, req.URL, http.StatusSeeOther)
+}
+
+// setTestCookie keeps the signed test login state: tenant, connection
+// and SAML request ID. SAML needs SameSite=None (the IdP POSTs back).
+func (h *Handler) setTestCookie(w http.ResponseWriter, tenant, conn, reqID string, same http.SameSite) {
 	exp := h.cfg.Now().Add(testLifetime).Unix()
-	payload := strings.Join([]string{b64(s.tenant), b64(c.ID), b64(req.ID), strconv.FormatInt(exp, 10)}, ".")
-	same := http.SameSiteNoneMode
+	payload := strings.Join([]string{b64(tenant), b64(conn), b64(reqID), strconv.FormatInt(exp, 10)}, ".")
 	if h.cfg.InsecureCookies {
 		same = http.SameSiteLaxMode
 	}
 	http.SetCookie(w, &http.Cookie{Name: testCookie, Value: payload + "." + b64(string(h.mac("test", payload))),
 		Path: h.cookiePath(), HttpOnly: true, Secure: !h.cfg.InsecureCookies, SameSite: same})
-	http.Redirect(w, r, req.URL, http.StatusSeeOther)
 }
 
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
@@ -186,10 +203,11 @@ func (h *Handler) serveTestACS(w http.ResponseWriter, r *http.Request) {
 
 // explain fills the received attributes and each decision.
 func (h *Handler) explain(ctx context.Context, res *TestResult, c *sso.Connection, a *saml.Assertion) {
-	res.Issuer, res.Subject, res.Attributes = a.Issuer, a.NameID.Value, a.Attributes
+	res.Issuer, res.Subject = a.Issuer, a.NameID.Value
 	attrs := map[string][]string{}
 	for _, at := range a.Attributes {
 		attrs[at.Name] = append(attrs[at.Name], at.Values...)
+		res.Received = append(res.Received, Received{Document: "SAML", Name: at.Name, Value: strings.Join(at.Values, ", ")})
 	}
 	d := func(rule, outcome, format string, args ...any) {
 		res.Decisions = append(res.Decisions, Decision{Rule: rule, Outcome: outcome, Why: fmt.Sprintf(format, args...)})
