@@ -40,8 +40,10 @@
 //	DELETE api/scim/token                revoke the tenant's SCIM token
 //	GET    api/scim/requests             latest SCIM requests with their status (Config.SCIMRequests)
 //	GET    api/audit                     latest changes, newest first
-//	GET    connections/{id}/test?csrf=   start a SAML test login (page)
-//	POST   test/saml/acs                 the test login's ACS; result at test/result/{id}
+//	GET    connections/{id}/test?csrf=   start a test login (page)
+//	POST   test/saml/acs                 a SAML test login's ACS
+//	GET    test/oidc/callback            an OIDC test login's redirect URI
+//	GET    test/result/{id}              a test login's result (the session's tenant only)
 //
 // Invalid connections answer 422 with an [APIError] listing every
 // problem with the same JSON path the config file's validation reports
@@ -60,6 +62,19 @@
 // Submitted secrets may not be env: or file: references, which would
 // make the server read its own environment or files. Audit events name
 // the fields that changed, never their values.
+//
+// # Test login
+//
+// "Test login" runs a real login at the connection's IdP and shows every
+// attribute or claim received and each decision (signature, mapped
+// attributes, group table rows, provisioning, test expressions through
+// Config.SSO's DryRun) with its explanation, without creating a user or a
+// session. It goes through setup's own endpoints, which the admin adds
+// to the IdP next to the sso ones: the test ACS URL for SAML (the SP
+// entity ID stays the sso one, so it is the same IdP application) and the
+// test redirect URI for OpenID Connect. The test state travels in a
+// signed cookie; the result is kept ten minutes in memory and shown only
+// to a session of the same tenant.
 //
 // # Pages
 //

@@ -3,6 +3,7 @@ package setup_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -217,5 +218,33 @@ func TestSecurityHeaders(t *testing.T) {
 			h.Get("Cache-Control") != "no-store" {
 			t.Errorf("%s: headers %v", p, h)
 		}
+	}
+}
+
+func TestTestLoginEndpointsNeedTheirSignedState(t *testing.T) {
+	e := newEnv(t)
+	c := e.openLink(t, "acme")
+	cases := []struct{ name, method, path, cookie string }{
+		{"SAML ACS without state", "POST", "/setup/test/saml/acs", ""},
+		{"SAML ACS with forged state", "POST", "/setup/test/saml/acs", "YWNtZQ.Y29ycA.aWQ.99999999999.AAAA"},
+		{"OIDC callback without state", "GET", "/setup/test/oidc/callback?code=x&state=y", ""},
+		{"OIDC callback with forged state", "GET", "/setup/test/oidc/callback?code=x&state=y", "Z2xvYmV4.Y29ycA..99999999999.AAAA"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name+" is refused", func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, e.srv.URL+tc.path, strings.NewReader("SAMLResponse=x"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if tc.cookie != "" {
+				req.AddCookie(&http.Cookie{Name: "ssokit_setup_test", Value: tc.cookie})
+			}
+			res, err := c.http.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != 400 {
+				t.Fatalf("answered %d, want 400", res.StatusCode)
+			}
+		})
 	}
 }
