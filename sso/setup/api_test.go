@@ -2,6 +2,7 @@ package setup_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -233,4 +234,30 @@ func TestRun(t *testing.T) {
 		t.Fatalf("run page:\n%s", page)
 	}
 	_ = sso.KindOIDC
+}
+
+func TestPagesShowGeneratedSecretsOnce(t *testing.T) {
+	e := newEnv(t)
+	c := e.openLink(t, "acme")
+	res, page := c.form("/setup/connections", url.Values{"new": {"1"}, "id": {"partner"}, "kind": {"jwt"},
+		"generateSharedSecret": {"1"}, "provisioning": {"existing-only"}, "groupSync": {"none"}})
+	if res.StatusCode != 200 || !strings.Contains(page, `id="shown-once"`) {
+		t.Fatalf("save answered %d:\n%s", res.StatusCode, page)
+	}
+	got, _ := e.store.Connection(context.Background(), "acme", "partner")
+	key := got.Parameters.SharedSecret
+	if len(key) < 32 || !strings.Contains(page, key) {
+		t.Fatal("the page does not show the generated key once")
+	}
+	for _, p := range []string{"/setup/", "/setup/?edit=partner"} {
+		if _, again := c.do("GET", p, nil, ""); strings.Contains(again, key) {
+			t.Fatalf("GET %s shows the key again", p)
+		}
+	}
+	res, page = c.form("/setup/connections", url.Values{"new": {"1"}, "id": {"entra"}, "kind": {"azure"},
+		"parameters.discoveryEndpoint": {"https://login.example.com/t/v2.0"}, "parameters.clientId": {"app"},
+		"parameters.tenantId": {"t"}, "generateKeyPair": {"1"}, "provisioning": {"existing-only"}, "groupSync": {"none"}})
+	if res.StatusCode != 200 || !strings.Contains(page, "BEGIN CERTIFICATE") || strings.Contains(page, "PRIVATE KEY") {
+		t.Fatalf("key pair save answered %d:\n%s", res.StatusCode, page)
+	}
 }
