@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
 	"time"
 )
@@ -57,7 +58,7 @@ func (h *Handler) session(w http.ResponseWriter, r *http.Request) (session, erro
 				return s, nil
 			}
 			b := make([]byte, 32)
-			if _, err := h.cfg.Rand.Read(b); err != nil {
+			if _, err := io.ReadFull(h.cfg.Rand, b); err != nil {
 				return session{}, err
 			}
 			v := base64.RawURLEncoding.EncodeToString(b)

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -268,7 +269,7 @@ func orDefault(v, def string) string {
 
 func (h *Handler) keepResult(res TestResult) (string, error) {
 	b := make([]byte, 16)
-	if _, err := h.cfg.Rand.Read(b); err != nil {
+	if _, err := io.ReadFull(h.cfg.Rand, b); err != nil {
 		return "", err
 	}
 	id := base64.RawURLEncoding.EncodeToString(b)
