@@ -261,3 +261,24 @@ func TestPagesShowGeneratedSecretsOnce(t *testing.T) {
 		t.Fatalf("key pair save answered %d:\n%s", res.StatusCode, page)
 	}
 }
+
+// A connection read with GET can be edited and sent back with PUT; the
+// blanked secret stays as stored.
+func TestViewRoundTrip(t *testing.T) {
+	e := newEnv(t)
+	c := e.openLink(t, "acme")
+	c.json("POST", "/setup/api/connections", oidcInput("corp", "round-trip-secret"), 201, nil)
+	var v map[string]any
+	c.json("GET", "/setup/api/connections/corp", nil, 200, &v)
+	v["name"] = "Edited"
+	c.json("PUT", "/setup/api/connections/corp", v, 200, nil)
+	got, _ := e.store.Connection(context.Background(), "acme", "corp")
+	if got.Name != "Edited" || got.Parameters.ClientSecret != "round-trip-secret" {
+		t.Fatalf("stored %+v", got)
+	}
+	var apiErr setup.APIError
+	c.json("POST", "/setup/api/connections", map[string]any{"id": "x", "kind": "oidc", "clientID": "typo"}, 400, &apiErr)
+	if !strings.Contains(apiErr.Error, "clientID") {
+		t.Fatalf("unknown field error %q", apiErr.Error)
+	}
+}

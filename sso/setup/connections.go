@@ -25,6 +25,11 @@ type ConnectionInput struct {
 	Version              int64 `json:"version"`
 	GenerateKeyPair      bool  `json:"generateKeyPair,omitempty"`
 	GenerateSharedSecret bool  `json:"generateSharedSecret,omitempty"`
+	// SecretsSet, Values and Warnings are ignored, so that a
+	// [ConnectionView] read with GET can be changed and sent back.
+	SecretsSet []string  `json:"secretsSet,omitempty"`
+	Values     *SPValues `json:"values,omitempty"`
+	Warnings   []Warning `json:"warnings,omitempty"`
 }
 
 // ConnectionView is a stored connection as setup shows it: secret
