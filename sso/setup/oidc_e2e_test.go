@@ -67,7 +67,7 @@ func TestOIDCSetupThenLoginOverHTTP(t *testing.T) {
 	}
 	admin.http.CheckRedirect = nil
 	res, page = admin.do("GET", cb.String(), nil, "")
-	for _, want := range []string{"the IdP's response was accepted", "IDTOKEN", "ada@acme.example", "no user is created"} {
+	for _, want := range []string{"the IdP's response was accepted", "IDTOKEN", "ada@acme.example", "no user is created", "verified by the IdP"} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("OIDC test login result lacks %q (%d):\n%s", want, res.StatusCode, page)
 		}

@@ -119,6 +119,19 @@ func (h *Handler) explainOIDC(ctx context.Context, res *TestResult, c *sso.Conne
 		res.Decisions = append(res.Decisions, Decision{Rule: rule, Outcome: outcome, Why: why})
 	}
 	d("ID token", "accepted", "signature, issuer "+tok.IDToken.Issuer+", audience, expiry and nonce verified")
+	email, _ := tok.IDToken.Claims["email"].(string)
+	verified, _ := tok.IDToken.Claims["email_verified"].(bool)
+	switch {
+	case email == "":
+		d("email", "missing", "the ID token has no email claim; the login would fail unless userinfo supplies it")
+	case verified:
+		d("email", "verified by the IdP", email+" (its domain must also be verified for the tenant)")
+	default:
+		d("email", "not verified by the IdP", email+": email_verified is not true")
+	}
+	if c.EmailPattern != "" {
+		d("emailPattern", "checked at login", "the email must match "+c.EmailPattern)
+	}
 	for _, key := range []string{"spaceName", "spaceRole", "groups"} {
 		name := c.Parameters.ClaimMapping[key]
 		if name == "" {
@@ -144,6 +157,7 @@ func (h *Handler) explainOIDC(ctx context.Context, res *TestResult, c *sso.Conne
 		}
 	}
 	d("provisioning", orDefault(string(c.Provisioning), "existing-only"), "no user is created or updated by a test login")
+	d("mode", orDefault(string(c.Mode), "optional"), "mode required enforces SSO for the tenant")
 	if h.cfg.SSO != nil {
 		rep, err := h.cfg.SSO.DryRun(ctx, res.Tenant, c.ID, policy.Documents{IDToken: tok.IDToken.Claims,
 			AccessToken: tok.AccessTokenClaims, UserInfo: tok.UserInfo})
