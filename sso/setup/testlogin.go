@@ -218,6 +218,7 @@ func (h *Handler) explain(ctx context.Context, res *TestResult, c *sso.Connectio
 	if v := attrs["email"]; len(v) > 0 {
 		email = v[0]
 	}
+	d("email", "asserted", "%s (from the email attribute, else the NameID); its domain must be verified for the tenant", email)
 	if c.EmailPattern != "" {
 		d("emailPattern", "checked at login", "the email %q must match %s", email, c.EmailPattern)
 	}
