@@ -31,6 +31,7 @@ type app struct {
 	pages    *pages
 	scimAPI  http.Handler
 	domains  *domains.Service
+	setupUI  http.Handler // the self-serve setup pages (setupui.go)
 }
 
 // appConfig configures newApp.
@@ -103,6 +104,9 @@ func (a *app) setUp(cfg appConfig) error {
 		return err
 	}
 	if err := a.claimPendingDomains(); err != nil {
+		return err
+	}
+	if a.setupUI, err = a.newSetupUI(store); err != nil {
 		return err
 	}
 	return a.setUpSCIM()

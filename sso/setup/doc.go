@@ -1,0 +1,92 @@
+// Package setup is the self-serve SSO and SCIM setup of ssokit: an
+// http.Handler with server-rendered pages and a JSON API through which a
+// customer's IT admin configures the tenant's connections alone.
+//
+// # Access
+//
+// The host mounts the handler behind its own admin authentication and
+// says, with Config.Authorize, which tenant a request may edit. The
+// vendor can also send an IT admin a setup link ([Handler.NewLink]): it
+// is signed with Config.LinkKey (HMAC-SHA256), names one tenant, carries
+// a random nonce and expires. Opening it (GET link?token=) keeps it in
+// an HttpOnly cookie scoped to the handler's path; every later request
+// is checked again, so an expired link stops working mid-session. The
+// tenant always comes from the host hook or the link, never from the
+// request, so a link can never reach another tenant.
+//
+// # CSRF and headers
+//
+// Every POST, PUT and DELETE must carry the session's CSRF token, as the
+// form field csrf or the header X-CSRF-Token (GET api/session gives it to
+// API clients). The token is an HMAC of the tenant and the session: the
+// link for link sessions, a random HttpOnly cookie for host sessions; it
+// is compared in constant time. Every answer sets a Content-Security-Policy
+// with default-src 'none' and frame-ancestors 'none', X-Frame-Options,
+// X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer and
+// Cache-Control: no-store.
+//
+// # JSON API
+//
+// Relative to Config.BaseURL:
+//
+//	GET    api/session                   tenant, CSRF token, values to copy, SCIM base URL
+//	GET    api/connections               list (secrets blanked, secretsSet names them)
+//	POST   api/connections               create: ConnectionInput, version 0 → 201 SaveResult
+//	GET    api/connections/{id}          one ConnectionView
+//	PUT    api/connections/{id}          update: version is the version read; stale → 409
+//	DELETE api/connections/{id}?version= delete (stores implementing Deleter), else 501
+//	POST   api/connections/{id}/run      run the test expressions on pasted claims (RunRequest)
+//	POST   api/scim/token                new SCIM token (shown once) and the SCIM base URL
+//	DELETE api/scim/token                revoke the tenant's SCIM token
+//	GET    api/scim/requests             latest SCIM requests with their status (Config.SCIMRequests)
+//	GET    api/audit                     latest changes, newest first
+//	GET    connections/{id}/test?csrf=   start a test login (page)
+//	POST   test/saml/acs                 a SAML test login's ACS
+//	GET    test/oidc/callback            an OIDC test login's redirect URI
+//	GET    test/result/{id}              a test login's result (the session's tenant only)
+//
+// Invalid connections answer 422 with an [APIError] listing every
+// problem with the same JSON path the config file's validation reports
+// ($["acme"][0].parameters.clientId) and the path relative to the
+// connection (parameters.clientId). Validation is sso.Validate on the
+// tenant with the change applied.
+//
+// # Secrets
+//
+// Client secrets, private keys and JWT SSO keys are never returned after
+// saving: views blank them and name them in secretsSet, and a save that
+// leaves a secret empty keeps the stored one. ConnectionInput's
+// generateKeyPair makes an RSA key and self-signed certificate
+// (private_key_jwt; the certificate is returned to upload to the IdP,
+// the key stored), generateSharedSecret a JWT SSO key returned once.
+// Submitted secrets may not be env: or file: references, which would
+// make the server read its own environment or files. Audit events name
+// the fields that changed, never their values.
+//
+// # Test login
+//
+// "Test login" runs a real login at the connection's IdP and shows every
+// attribute or claim received and each decision (signature, mapped
+// attributes, group table rows, provisioning, test expressions through
+// Config.SSO's DryRun) with its explanation, without creating a user or a
+// session. It goes through setup's own endpoints, which the admin adds
+// to the IdP next to the sso ones: the test ACS URL for SAML (the SP
+// entity ID stays the sso one, so it is the same IdP application) and the
+// test redirect URI for OpenID Connect. The test state travels in a
+// signed cookie; the result is kept ten minutes in memory and shown only
+// to a session of the same tenant.
+//
+// # Pages
+//
+// GET / shows, without JavaScript: the values to copy into the IdP (ACS
+// URL, entity ID, SP metadata, redirect URI) derived from
+// Config.SSOBaseURL and the sso routes; the connections with warnings for
+// SAML signing certificates that expire within 30 days; step-by-step
+// guides for Okta, Entra ID, Google, generic SAML, generic OIDC and
+// partner JWT; the connection form (metadata URL or XML or issuer + SSO
+// URL + certificate; discovery endpoint, client id and secret or a
+// generated key pair; mapping attribute names, a group table, test
+// expressions with Run, mode, group sync); the SCIM token; the last
+// login's claims (with Config.SSO) and the audit log. Validation problems
+// are shown next to their field.
+package setup
