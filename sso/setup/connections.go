@@ -56,6 +56,7 @@ type SaveResult struct {
 // the host's own configuration may do.
 type ReferenceError struct{ Field string }
 
+// Error names the field and says to paste the value itself.
 func (e *ReferenceError) Error() string {
 	return fmt.Sprintf("setup: %s: env: and file: references are not accepted here; paste the value", e.Field)
 }

@@ -24,6 +24,7 @@ type LinkExpiredError struct {
 	Expired time.Time
 }
 
+// Error says when the link expired and to ask for a new one.
 func (e *LinkExpiredError) Error() string {
 	return fmt.Sprintf("setup: the setup link for %q expired at %s; ask for a new one", e.Tenant, e.Expired.UTC().Format(time.RFC3339))
 }
