@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -19,7 +20,7 @@ import (
 // sent in one round trip, which is what a caller checking many keys at
 // once could reach; an operation there is 16 keys, so compare keys/s.
 func BenchmarkSeenParallel(b *testing.B) {
-	srv := startRedis(b)
+	srv := redistest.Start(b)
 	ctx := context.Background()
 	until := time.Now().Add(time.Hour)
 	run := 0 // -count reruns sub-benchmarks against the same server

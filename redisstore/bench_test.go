@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"fmt"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"strconv"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 // the raw go-redis SET NX PXAT round trip it wraps (the floor) and with the
 // in-memory cache of a single instance.
 func BenchmarkSeen(b *testing.B) {
-	srv := startRedis(b)
+	srv := redistest.Start(b)
 	ctx := context.Background()
 	until := time.Now().Add(time.Hour)
 	run := 0 // -count reruns sub-benchmarks against the same server
@@ -61,7 +62,7 @@ func BenchmarkSeen(b *testing.B) {
 // operation claims a full batch.
 func BenchmarkClaim(b *testing.B) {
 	const stored, batch = 10000, 100
-	srv := startRedis(b)
+	srv := redistest.Start(b)
 	ctx := context.Background()
 	fill := func(b *testing.B, s groupsync.TokenStore) {
 		for i := 0; i < stored; i++ {
@@ -98,7 +99,7 @@ func BenchmarkClaim(b *testing.B) {
 		s := newStore(b, redisstore.Config{Addr: srv.Addr(), Prefix: "bench-floor:"})
 		fill(b, s)
 		keys := s.TokenKeys()
-		c := srv.client(b)
+		c := srv.Client(b)
 		b.ReportAllocs()
 		for b.Loop() {
 			ms, err := c.ZRangeByLex(ctx, keys[3], &redis.ZRangeBy{Min: "-", Max: "+", Count: batch}).Result()

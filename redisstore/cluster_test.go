@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"fmt"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -21,12 +22,12 @@ import (
 // client for it.
 func startCluster(t *testing.T) *redis.ClusterClient {
 	t.Helper()
-	cli := lookRedis(t, "redis-cli")
+	cli := redistest.LookPath(t, "redis-cli")
 	dir := t.TempDir()
 	var addrs []string
 	for i := 0; i < 3; i++ {
-		port := freePort(t)
-		srv := startRedisOnPort(t, port, "--cluster-enabled", "yes",
+		port := redistest.FreePort(t)
+		srv := redistest.StartOnPort(t, port, "--cluster-enabled", "yes",
 			"--cluster-config-file", filepath.Join(dir, "nodes-"+strconv.Itoa(port)+".conf"), "--dir", dir)
 		addrs = append(addrs, srv.Addr())
 	}
@@ -58,14 +59,6 @@ func startCluster(t *testing.T) *redis.ClusterClient {
 		n.Close()
 	}
 	return c
-}
-
-func startRedisOnPort(t *testing.T, port int, args ...string) *redisServer {
-	t.Helper()
-	r := &redisServer{t: t, bin: lookRedis(t, "redis-server"), port: port, args: args}
-	r.start()
-	t.Cleanup(r.stop)
-	return r
 }
 
 // The store works on Redis Cluster: the token scripts' keys share one slot

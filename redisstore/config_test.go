@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"errors"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"strings"
 	"testing"
 	"time"
@@ -58,8 +59,8 @@ func TestNewDefaults(t *testing.T) {
 
 // A client passed in belongs to the caller: Close leaves it usable.
 func TestCloseLeavesCallerClient(t *testing.T) {
-	srv := startRedis(t)
-	c := srv.client(t)
+	srv := redistest.Start(t)
+	c := srv.Client(t)
 	s, err := redisstore.New(redisstore.Config{Client: c})
 	if err != nil {
 		t.Fatal(err)

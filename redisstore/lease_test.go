@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"net"
 	"sync"
 	"testing"
@@ -42,7 +43,7 @@ func waitAcquire(t *testing.T, s *redisstore.Store, key string, ttl time.Duratio
 }
 
 func TestAcquireOneHolderAcrossInstances(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	a := newStore(t, redisstore.Config{Addr: srv.Addr(), Prefix: "app:"})
 	b := newStore(t, redisstore.Config{Addr: srv.Addr(), Prefix: "app:"})
 	ctx := context.Background()
@@ -58,7 +59,7 @@ func TestAcquireOneHolderAcrossInstances(t *testing.T) {
 		t.Fatal("another key not acquired")
 	}
 	// The key is under the prefix and expires within the ttl.
-	c := srv.client(t)
+	c := srv.Client(t)
 	if a.LeaseKey(key) != "app:lease:"+key {
 		t.Fatalf("LeaseKey = %q", a.LeaseKey(key))
 	}
@@ -79,7 +80,7 @@ func TestAcquireOneHolderAcrossInstances(t *testing.T) {
 }
 
 func TestStaleReleaseKeepsNewHolderLease(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	a := newStore(t, redisstore.Config{Addr: srv.Addr()})
 	b := newStore(t, redisstore.Config{Addr: srv.Addr()})
 	ctx := context.Background()
@@ -96,7 +97,7 @@ func TestStaleReleaseKeepsNewHolderLease(t *testing.T) {
 	if _, ok := mustAcquire(t, a, key, time.Minute); ok {
 		t.Fatal("a stale holder's release ended the new holder's lease")
 	}
-	if n, err := srv.client(t).Exists(ctx, b.LeaseKey(key)).Result(); err != nil || n != 1 {
+	if n, err := srv.Client(t).Exists(ctx, b.LeaseKey(key)).Result(); err != nil || n != 1 {
 		t.Fatalf("new holder's key exists = %d, %v", n, err)
 	}
 }
@@ -124,13 +125,13 @@ func TestAcquireRefusesBadInput(t *testing.T) {
 }
 
 func TestReleaseWhenRedisIsDown(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	s := newStore(t, redisstore.Config{Addr: srv.Addr(), Timeout: time.Second})
 	release, ok := mustAcquire(t, s, "k", time.Minute)
 	if !ok {
 		t.Fatal("not acquired")
 	}
-	srv.stop()
+	srv.Stop()
 	var ue *redisstore.UnavailableError
 	if err := release(context.Background()); !errors.As(err, &ue) || ue.Op != "release" {
 		t.Fatalf("release with Redis down = %v; want UnavailableError", err)
@@ -266,7 +267,7 @@ func (p *domainsPair) release() {
 }
 
 func TestDomainsRecheckOncePerDomainOnRedis(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	p := newDomainsPair(t, srv.Addr(), 10*time.Second)
 	before := map[string]int{}
 	for _, n := range p.names {
@@ -301,7 +302,7 @@ func TestDomainsRecheckOncePerDomainOnRedis(t *testing.T) {
 }
 
 func TestDomainsRecheckTakesOverExpiredRedisLease(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	p := newDomainsPair(t, srv.Addr(), time.Second)
 	// A third instance took one.example's lease and died. Redis expires
 	// it after crashTTL.

@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"strings"
 	"sync"
 	"testing"
@@ -32,7 +33,7 @@ func newStore(t testing.TB, cfg redisstore.Config) *redisstore.Store {
 }
 
 func TestSeenRecordsOnce(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	s := newStore(t, redisstore.Config{Addr: srv.Addr()})
 	ctx := context.Background()
 	until := time.Now().Add(time.Hour)
@@ -53,7 +54,7 @@ func TestSeenRecordsOnce(t *testing.T) {
 // Many goroutines on several clients (instances) race on one key; exactly
 // one must win.
 func TestSeenConcurrentExactlyOneWins(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	const instances, perInstance, keys = 4, 8, 20
 	stores := make([]*redisstore.Store, instances)
 	for i := range stores {
@@ -89,8 +90,8 @@ func TestSeenConcurrentExactlyOneWins(t *testing.T) {
 }
 
 func TestSeenExpiry(t *testing.T) {
-	srv := startRedis(t)
-	raw := srv.client(t)
+	srv := redistest.Start(t)
+	raw := srv.Client(t)
 	s := newStore(t, redisstore.Config{Addr: srv.Addr()})
 	ctx := context.Background()
 
@@ -158,10 +159,10 @@ func TestSeenExpiry(t *testing.T) {
 }
 
 func TestSeenNamespacing(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	a := newStore(t, redisstore.Config{Addr: srv.Addr(), Prefix: "tenant-a:"})
 	b := newStore(t, redisstore.Config{Addr: srv.Addr(), Prefix: "tenant-b:"})
-	a2 := newStore(t, redisstore.Config{Client: srv.client(t), Prefix: "tenant-a:"})
+	a2 := newStore(t, redisstore.Config{Client: srv.Client(t), Prefix: "tenant-a:"})
 	ctx := context.Background()
 	until := time.Now().Add(time.Hour)
 	if got, err := a.Seen(ctx, "id", until); err != nil || got {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"sync"
 	"testing"
 	"time"
@@ -211,7 +212,7 @@ func TestTokenStoreConformanceMemory(t *testing.T) {
 }
 
 func TestTokenStoreConformanceRedis(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	n := 0
 	testTokenStore(t, func(t *testing.T) groupsync.TokenStore {
 		n++ // a fresh namespace per case
@@ -222,10 +223,10 @@ func TestTokenStoreConformanceRedis(t *testing.T) {
 // Two instances (two clients) claim concurrently from the same due set;
 // no user may be handed to both.
 func TestClaimTwoInstancesNeverShareAUser(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	ctx := context.Background()
 	a := newStore(t, redisstore.Config{Addr: srv.Addr()})
-	b := newStore(t, redisstore.Config{Client: srv.client(t)})
+	b := newStore(t, redisstore.Config{Client: srv.Client(t)})
 	const total = 500
 	for i := 0; i < total; i++ {
 		if err := a.Put(ctx, rec(fmt.Sprintf("user-%03d", i), t0.Add(-time.Duration(i)*time.Millisecond), "s")); err != nil {
@@ -270,7 +271,7 @@ func TestClaimTwoInstancesNeverShareAUser(t *testing.T) {
 }
 
 func TestTokenNamespacing(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	ctx := context.Background()
 	a := newStore(t, redisstore.Config{Addr: srv.Addr(), Prefix: "dep-a:"})
 	b := newStore(t, redisstore.Config{Addr: srv.Addr(), Prefix: "dep-b:"})

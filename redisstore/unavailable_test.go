@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"net"
 	"strings"
 	"testing"
@@ -77,7 +78,7 @@ func checkUnavailable(t *testing.T, s *redisstore.Store, wantCause error, wantKi
 // Kill Redis mid-test: every call fails closed with ErrUnavailable and
 // none hangs; restart it on the same port and the same store works again.
 func TestRedisDownFailsClosedAndRecovers(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	ctx := context.Background()
 	s := newStore(t, redisstore.Config{Addr: srv.Addr(), Timeout: time.Second})
 	if seen, err := s.Seen(ctx, "before", time.Now().Add(time.Hour)); err != nil || seen {
@@ -87,10 +88,10 @@ func TestRedisDownFailsClosedAndRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv.stop()
+	srv.Stop()
 	checkUnavailable(t, s, nil, "network error")
 
-	srv.start() // same port, empty data (no persistence)
+	srv.Start() // same port, empty data (no persistence)
 	if seen, err := s.Seen(ctx, "after", time.Now().Add(time.Hour)); err != nil || seen {
 		t.Fatalf("after restart: Seen = %v, %v; want false, nil", seen, err)
 	}
@@ -139,7 +140,7 @@ func TestStalledRedisTimesOut(t *testing.T) {
 }
 
 func TestCallerContextEnded(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	s := newStore(t, redisstore.Config{Addr: srv.Addr()})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -156,8 +157,8 @@ func TestCallerContextEnded(t *testing.T) {
 // Another program writing under the prefix makes calls fail with a clear
 // error, not a panic or a wrong answer.
 func TestForeignDataUnderPrefix(t *testing.T) {
-	srv := startRedis(t)
-	raw := srv.client(t)
+	srv := redistest.Start(t)
+	raw := srv.Client(t)
 	ctx := context.Background()
 	t.Run("wrong key type is reported with the server's reply", func(t *testing.T) {
 		s := newStore(t, redisstore.Config{Addr: srv.Addr(), Prefix: "wrongtype:"})

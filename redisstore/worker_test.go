@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"sync"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func (p *rotatingIdP) Refresh(_ context.Context, req groupsync.RefreshRequest) (
 // concurrently: every user is refreshed exactly once and ends with its
 // rotated token stored.
 func TestTwoWorkersShareTheLease(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	ctx := context.Background()
 	sealer, err := groupsync.NewSealer(groupsync.SealerConfig{Keys: map[string][]byte{"k1": bytes.Repeat([]byte{7}, 32)}, Current: "k1"})
 	if err != nil {

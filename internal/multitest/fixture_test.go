@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"html"
 	"io"
 	"net/http"
@@ -40,7 +41,7 @@ var (
 // and the flags every instance gets.
 type fixture struct {
 	t     testing.TB
-	redis *redisServer
+	redis *redistest.Server
 	op    *ssotest.OIDCProvider
 	saml  *ssotest.SAMLIdP
 	args  []string

@@ -46,24 +46,24 @@ func TestRedisDownFailsClosedAndRecovers(t *testing.T) {
 		loggedIn("B", b)
 	})
 	t.Run("Redis killed: every login fails closed (temporarily_unavailable)", func(t *testing.T) {
-		f.redis.stop()
+		f.redis.Stop()
 		refused("A", a)
 		refused("B", b)
 	})
 	t.Run("Redis back on the same port: logins work again", func(t *testing.T) {
-		f.redis.start()
+		f.redis.Start()
 		loggedIn("A", a)
 		loggedIn("B", b)
 	})
 	t.Run("Redis stalled (SIGSTOP): logins time out and fail closed instead of hanging", func(t *testing.T) {
-		if err := f.redis.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		if err := f.redis.Process().Signal(syscall.SIGSTOP); err != nil {
 			t.Fatal(err)
 		}
 		resumed := false
 		resume := func() {
 			if !resumed {
 				resumed = true
-				_ = f.redis.cmd.Process.Signal(syscall.SIGCONT)
+				_ = f.redis.Process().Signal(syscall.SIGCONT)
 			}
 		}
 		defer resume()
