@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"fmt"
+	"github.com/ssokit/ssokit/groupsync/groupsynctest"
 	"github.com/ssokit/ssokit/internal/redistest"
 	"os/exec"
 	"path/filepath"
@@ -66,7 +67,7 @@ func startCluster(t *testing.T) *redis.ClusterClient {
 func TestCluster(t *testing.T) {
 	c := startCluster(t)
 	n := 0
-	testTokenStore(t, func(t *testing.T) groupsync.TokenStore {
+	groupsynctest.TestTokenStore(t, func(t *testing.T) groupsync.TokenStore {
 		n++
 		return newStore(t, redisstore.Config{Client: c, Prefix: fmt.Sprintf("cl%d:", n)})
 	})

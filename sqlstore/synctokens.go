@@ -21,13 +21,13 @@ func (s *Store) SyncTokens() *SyncTokens { return &SyncTokens{s: s} }
 
 var _ groupsync.TokenStore = (*SyncTokens)(nil)
 
-const syncColumns = "user_id, connection, mode, sealed, next_at, failures, revoked"
+const syncColumns = "user_id, connection, mode, sealed, next_at, failures, revoked, claim_count"
 
 // Put implements groupsync.TokenStore.
 func (st *SyncTokens) Put(ctx context.Context, rec groupsync.TokenRecord) error {
-	_, err := st.s.db.ExecContext(ctx, st.s.q(`INSERT INTO ssokit_sync_tokens (`+syncColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)
+	_, err := st.s.db.ExecContext(ctx, st.s.q(`INSERT INTO ssokit_sync_tokens (`+syncColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET connection = excluded.connection, mode = excluded.mode, sealed = excluded.sealed,
-		next_at = excluded.next_at, failures = excluded.failures, revoked = excluded.revoked`), syncValues(rec)...)
+		next_at = excluded.next_at, failures = excluded.failures, revoked = excluded.revoked, claim_count = excluded.claim_count`), syncValues(rec)...)
 	return wrapWrite(err)
 }
 
@@ -36,12 +36,13 @@ func syncValues(r groupsync.TokenRecord) []any {
 	if sealed == nil {
 		sealed = []byte{}
 	}
-	return []any{[]byte(r.UserID), []byte(r.Connection), int64(r.Mode), sealed, nanos(r.NextAt), r.Failures, r.Revoked}
+	return []any{[]byte(r.UserID), []byte(r.Connection), int64(r.Mode), sealed, nanos(r.NextAt), r.Failures, r.Revoked, r.ClaimCount}
 }
 
 // Claim implements groupsync.TokenStore: up to limit records due at now,
-// oldest first, each moved to leaseUntil in the same transaction. The
-// records are returned as they were before the lease.
+// oldest first, each moved to leaseUntil and its claim count raised by one
+// in the same transaction. The records are returned with the NextAt they
+// had before the lease and the raised claim count.
 func (st *SyncTokens) Claim(ctx context.Context, now, leaseUntil time.Time, limit int) ([]groupsync.TokenRecord, error) {
 	s := st.s
 	if limit <= 0 {
@@ -62,11 +63,13 @@ func (st *SyncTokens) Claim(ctx context.Context, now, leaseUntil time.Time, limi
 		if err != nil {
 			return err
 		}
-		for _, r := range out {
-			_, err := tx.ExecContext(ctx, s.q("UPDATE ssokit_sync_tokens SET next_at = ? WHERE user_id = ?"), nanos(leaseUntil), []byte(r.UserID))
+		for i, r := range out {
+			_, err := tx.ExecContext(ctx, s.q("UPDATE ssokit_sync_tokens SET next_at = ?, claim_count = claim_count + 1 WHERE user_id = ?"),
+				nanos(leaseUntil), []byte(r.UserID))
 			if err != nil {
 				return wrapWrite(err)
 			}
+			out[i].ClaimCount++
 		}
 		return nil
 	})
@@ -83,7 +86,7 @@ func scanSyncRows(rows *sql.Rows) ([]groupsync.TokenRecord, error) {
 		var r groupsync.TokenRecord
 		var user, conn []byte
 		var mode, next int64
-		if err := rows.Scan(&user, &conn, &mode, &r.Sealed, &next, &r.Failures, &r.Revoked); err != nil {
+		if err := rows.Scan(&user, &conn, &mode, &r.Sealed, &next, &r.Failures, &r.Revoked, &r.ClaimCount); err != nil {
 			return nil, fmt.Errorf("sqlstore: claim: %w", err)
 		}
 		r.UserID, r.Connection, r.Mode, r.NextAt = string(user), string(conn), groupsync.Mode(mode), fromNanos(next)
@@ -96,7 +99,7 @@ func scanSyncRows(rows *sql.Rows) ([]groupsync.TokenRecord, error) {
 func (st *SyncTokens) Replace(ctx context.Context, old []byte, rec groupsync.TokenRecord) error {
 	v := syncValues(rec)
 	res, err := st.s.db.ExecContext(ctx, st.s.q(`UPDATE ssokit_sync_tokens SET connection = ?, mode = ?, sealed = ?, next_at = ?,
-		failures = ?, revoked = ? WHERE user_id = ? AND sealed = ?`), append(v[1:], v[0], nonNil(old))...)
+		failures = ?, revoked = ?, claim_count = ? WHERE user_id = ? AND sealed = ?`), append(v[1:], v[0], nonNil(old))...)
 	return st.casResult(ctx, rec.UserID, res, err)
 }
 

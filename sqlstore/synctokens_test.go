@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ssokit/ssokit/groupsync/groupsynctest"
 	"sync"
 	"testing"
 	"time"
@@ -40,8 +41,9 @@ func userIDs(recs []groupsync.TokenRecord) string {
 	return b.String()
 }
 
-// TestTokenStoreConformance mirrors redisstore's TokenStore suite and
-// runs it against groupsync.MemoryTokens, SQLite and PostgreSQL.
+// TestTokenStoreConformance runs groupsynctest's TokenStore suite (the one
+// redisstore passes) and this package's own cases against
+// groupsync.MemoryTokens, SQLite and PostgreSQL.
 func TestTokenStoreConformance(t *testing.T) {
 	t.Run("memory", func(t *testing.T) {
 		tokenSuite(t, func(*testing.T) groupsync.TokenStore { return groupsync.NewMemoryTokens() })
@@ -60,6 +62,7 @@ func TestTokenStoreConformance(t *testing.T) {
 }
 
 func tokenSuite(t *testing.T, open func(t *testing.T) groupsync.TokenStore) {
+	groupsynctest.TestTokenStore(t, open)
 	ctx := context.Background()
 	t.Run("put then claim returns the record and leases it", func(t *testing.T) {
 		s := open(t)

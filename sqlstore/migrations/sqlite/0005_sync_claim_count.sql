@@ -1,0 +1,4 @@
+-- Claims since the token record was last written (groupsync.TokenRecord.ClaimCount):
+-- a claim that ended without a result leaves it above one, which tells a
+-- crash between "refreshed at the identity provider" and "stored".
+ALTER TABLE ssokit_sync_tokens ADD COLUMN claim_count INTEGER NOT NULL DEFAULT 0;
