@@ -115,6 +115,28 @@ func TestConnectionChangeAppliesOnNextLogin(t *testing.T) {
 	}
 }
 
+func TestDeletedConnectionIsGoneOnNextLogin(t *testing.T) {
+	e := acmeEnv(t, oidcConn("okta", sso.KindOkta), []sso.User{{ID: "ann", Tenant: "acme", Email: "ann@acme.example"}})
+	e.wantLoggedIn(e.login("/sso/acme/login"))
+	ctx := t.Context()
+	if err := e.store.DeleteConnection(ctx, "acme", "okta", 0); !errors.Is(err, sso.ErrConflict) {
+		t.Fatalf("stale delete: err = %v, want ErrConflict", err)
+	}
+	if err := e.store.DeleteConnection(ctx, "acme", "nope", 1); !errors.Is(err, sso.ErrNotFound) {
+		t.Fatalf("unknown connection: err = %v, want ErrNotFound", err)
+	}
+	if err := e.store.DeleteConnection(ctx, "acme", "okta", 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.Connection(ctx, "acme", "okta"); !errors.Is(err, sso.ErrNotFound) {
+		t.Fatalf("Connection after delete: err = %v, want ErrNotFound", err)
+	}
+	resp, body := e.get(e.browser, e.srv.URL+"/sso/acme/login")
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("login after delete answered %d, want 404 (SSO not configured):\n%s", resp.StatusCode, body)
+	}
+}
+
 func TestCompiledOncePerVersion(t *testing.T) {
 	e := acmeEnv(t, oidcConn("okta", sso.KindOkta), []sso.User{{ID: "ann", Tenant: "acme", Email: "ann@acme.example"}})
 	for range 3 {

@@ -3,6 +3,7 @@ package sso
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -157,6 +158,29 @@ func (f *FileStore) Slugs() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// DeleteConnection removes a tenant's connection. version must be the
+// version read: a stale one gives ErrConflict, a missing connection an
+// error wrapping ErrNotFound. The next login no longer sees it.
+func (s *MemoryStore) DeleteConnection(_ context.Context, slug, id string, version int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tenants[slug]
+	i := -1
+	if t != nil {
+		i = slices.IndexFunc(t.Connections, func(x Connection) bool { return x.ID == id })
+	}
+	if i < 0 {
+		return fmt.Errorf("sso: connection %q of tenant %q: %w", id, slug, ErrNotFound)
+	}
+	if t.Connections[i].Version != version {
+		return ErrConflict
+	}
+	t = cloneTenant(t)
+	t.Connections = slices.Delete(t.Connections, i, i+1)
+	s.tenants[slug] = t
+	return nil
 }
 
 // manualDomains lists the domains the tenants declare verified, for [New].

@@ -74,3 +74,6 @@ func TestSetupOnSQLite(t *testing.T) {
 		}
 	}
 }
+
+// The in-memory store deletes too, so the setup pages offer delete on it.
+var _ setup.Deleter = (*sso.MemoryStore)(nil)
