@@ -69,7 +69,7 @@ func newApp(l net.Listener, cfg appConfig) (*app, error) {
 	if a.accounts, err = newAccounts(); err != nil {
 		return nil, err
 	}
-	if a.idps, err = startDevIdPs(a.URL + "/sso"); err != nil {
+	if a.idps, err = startDevIdPs(a.URL+"/sso", a.URL+"/setup"); err != nil {
 		return nil, err
 	}
 	if err = a.setUp(cfg); err != nil {
