@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -122,6 +123,24 @@ func TestConfigurationSurvivesARestart(t *testing.T) {
 		t.Errorf("the login page does not show the renamed connection:\n%s", page)
 	}
 
+	t.Run("the setup pages' change list still names the manager", func(t *testing.T) {
+		mia := newBrowser(t)
+		mia.post(a.URL+"/t/acme/password", url.Values{"email": {"mia@acme.example"}, "password": {"demo"}})
+		var events []struct {
+			Actor, Action, Connection string
+			Fields                    []string
+		}
+		if code := mia.setupJSON("GET", a.URL+"/setup/api/audit", "", nil, &events); code != http.StatusOK {
+			t.Fatalf("audit answered %d", code)
+		}
+		for _, e := range events {
+			if e.Actor == "mia@acme.example" && e.Action == "connection.update" && e.Connection == "okta" &&
+				slices.Contains(e.Fields, "name") {
+				return
+			}
+		}
+		t.Errorf("no update of okta's name by mia in the audit list: %+v", events)
+	})
 	t.Run("OIDC login through the renamed connection", func(t *testing.T) {
 		resp, me := newBrowser(t).get(a.URL + "/sso/acme/login?email=ann@acme.example")
 		wantOnMe(t, resp, me, `<span id="email">ann@acme.example</span>`, "via SSO connection <b>okta</b>")

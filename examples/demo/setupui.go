@@ -23,8 +23,8 @@ func (a *app) newSetupUI() (http.Handler, error) {
 		// The database keeps the changes, SCIM tokens and requests, and
 		// its audit log names the manager who made each change.
 		SCIMTokens: scimTokens{a.store}, SCIMBaseURL: a.URL + "/scim/v2", SCIMRequests: a.scimRequests,
-		ActorContext: sqlstore.ContextWithActor,
-		HTTPClient:   a.idps.op.Client(), InsecureCookies: true,
+		ActorContext: sqlstore.ContextWithActor, Audit: storeAudit{a.store},
+		HTTPClient: a.idps.op.Client(), InsecureCookies: true,
 		Authorize: func(r *http.Request) (string, bool) {
 			s := a.sessions.get(r)
 			if s == nil || !s.User.Privileged {

@@ -14,6 +14,7 @@ import (
 	"github.com/ssokit/ssokit/jwtsso"
 	"github.com/ssokit/ssokit/sqlstore"
 	"github.com/ssokit/ssokit/sso"
+	"github.com/ssokit/ssokit/sso/setup"
 )
 
 // startupActor names the demo itself in the store's audit log for the
@@ -195,4 +196,28 @@ func (s scimTokens) RevokeSCIMToken(ctx context.Context, tenant string) error {
 		}
 	}
 	return nil
+}
+
+// storeAudit shows the store's own audit log on the setup pages, so the
+// list of changes survives a restart too. Record does nothing: every
+// change the setup pages make (connections, SCIM tokens) goes through
+// the store, which records it in the same transaction, with the manager
+// as actor (setup.Config.ActorContext).
+type storeAudit struct{ store *sqlstore.Store }
+
+// Record is a no-op: the store has already recorded the change.
+func (storeAudit) Record(context.Context, setup.AuditEvent) error { return nil }
+
+// List returns the tenant's latest changes from the store, newest first.
+func (s storeAudit) List(ctx context.Context, tenant string, limit int) ([]setup.AuditEvent, error) {
+	evs, err := s.store.AuditLog(ctx, tenant, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]setup.AuditEvent, len(evs))
+	for i, e := range evs {
+		out[i] = setup.AuditEvent{Time: e.At, Tenant: e.Tenant, Actor: e.Actor, Action: e.Action,
+			Connection: e.Target, Fields: e.Changed}
+	}
+	return out, nil
 }
