@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"log/slog"
@@ -9,8 +10,8 @@ import (
 
 	"github.com/ssokit/ssokit/domains"
 	"github.com/ssokit/ssokit/groupsync"
-	"github.com/ssokit/ssokit/jwtsso"
 	"github.com/ssokit/ssokit/scim"
+	"github.com/ssokit/ssokit/sqlstore"
 	"github.com/ssokit/ssokit/sso"
 )
 
@@ -20,6 +21,11 @@ type app struct {
 	URL        string // e.g. http://127.0.0.1:8080
 	SCIMTokens map[string]string
 	JWTSecret  string
+	// Restarted says the database already held the tenants: what the
+	// admins changed before is kept.
+	Restarted bool
+
+	store *sqlstore.Store // tenants, connections, SCIM tokens and resources
 
 	srv      *http.Server
 	idps     *devIdPs
@@ -27,7 +33,7 @@ type app struct {
 	accounts *accounts
 	sessions *sessions
 	members  *groupsync.MemoryMemberships
-	scim     *scim.MemoryStore
+	scim     *sqlstore.SCIMStore
 	pages    *pages
 	scimAPI  http.Handler
 	domains  *domains.Service
@@ -41,6 +47,12 @@ type appConfig struct {
 	// Resolver looks up the domains' TXT proofs. Nil means the system
 	// resolver; tests inject one so that they need no network.
 	Resolver domains.Resolver
+	// DB is the SQLite database file; "" (or ":memory:") keeps
+	// everything in memory for the life of the process.
+	DB string
+	// Keys seal the connections' secrets in the database; nil generates
+	// a key for this process only (fine for an in-memory database).
+	Keys *sqlstore.KeyRing
 }
 
 // newApp starts the demo on l.
@@ -48,7 +60,7 @@ func newApp(l net.Listener, cfg appConfig) (*app, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &app{URL: "http://" + l.Addr().String(), sessions: newSessions(), scim: scim.NewMemoryStore(),
+	a := &app{URL: "http://" + l.Addr().String(), sessions: newSessions(),
 		members: groupsync.NewMemoryMemberships("platform-team", "finance")}
 	var err error
 	if a.pages, err = newPages(); err != nil {
@@ -57,11 +69,14 @@ func newApp(l net.Listener, cfg appConfig) (*app, error) {
 	if a.accounts, err = newAccounts(); err != nil {
 		return nil, err
 	}
-	if a.idps, err = startDevIdPs(a.URL + "/sso"); err != nil {
+	if a.idps, err = startDevIdPs(a.URL+"/sso", a.URL+"/setup"); err != nil {
 		return nil, err
 	}
 	if err = a.setUp(cfg); err != nil {
 		a.idps.Close()
+		if a.store != nil {
+			a.store.Close()
+		}
 		return nil, err
 	}
 	a.srv = &http.Server{Handler: a.routes()}
@@ -71,17 +86,18 @@ func newApp(l net.Listener, cfg appConfig) (*app, error) {
 
 // setUp builds the domain service and the SSO and SCIM handlers.
 func (a *app) setUp(cfg appConfig) error {
+	if err := a.openStore(cfg); err != nil {
+		return err
+	}
+	a.scim = a.store.SCIM()
+	// One domain service, kept in the database, holds every tenant's
+	// domains; the domains page shows them.
 	var err error
-	// One domain service holds every tenant's domains: sso.New records the
-	// tenants' manual domains into it, and the domains page shows them.
-	if a.domains, err = domains.New(domains.Config{Resolver: cfg.Resolver, LookupTimeout: verifyTimeout}); err != nil {
-		return err
-	}
-	if a.JWTSecret, err = jwtsso.GenerateKey(rand.Reader); err != nil {
-		return err
-	}
-	store, err := sso.NewMemoryStore(sso.Secrets{}, tenants(a.idps, a.JWTSecret, a.URL+partnerPath)...)
+	a.domains, err = domains.New(domains.Config{Store: a.store.Domains(), Resolver: cfg.Resolver, LookupTimeout: verifyTimeout})
 	if err != nil {
+		return err
+	}
+	if err := a.recordManualDomains(context.Background()); err != nil {
 		return err
 	}
 	catalog, err := newCatalog()
@@ -93,7 +109,7 @@ func (a *app) setUp(cfg appConfig) error {
 		return err
 	}
 	a.sso, err = sso.New(sso.Config{
-		BaseURL: a.URL + "/sso", StateKey: stateKey, Store: store, Users: a.accounts,
+		BaseURL: a.URL + "/sso", StateKey: stateKey, Store: a.store, Users: a.accounts,
 		Provisioned: sso.SCIMUsers{Store: a.scim}, Sessions: a.sessions, Catalog: catalog,
 		Memberships: a.members, DefaultReturnTo: "/me", Logger: cfg.Logger, DebugClaims: 16,
 		Domains:         a.domains,
@@ -106,29 +122,30 @@ func (a *app) setUp(cfg appConfig) error {
 	if err := a.claimPendingDomains(); err != nil {
 		return err
 	}
-	if a.setupUI, err = a.newSetupUI(store); err != nil {
+	if a.setupUI, err = a.newSetupUI(); err != nil {
 		return err
 	}
 	return a.setUpSCIM()
 }
 
-// setUpSCIM mints one SCIM bearer token per tenant.
+// setUpSCIM mints one SCIM bearer token per tenant on every start
+// (replacing the previous ones: the store keeps only their digests, so
+// the demo could not print an older token again).
 func (a *app) setUpSCIM() error {
-	tokens := scim.NewTokenSet()
+	ctx := sqlstore.ContextWithActor(context.Background(), startupActor)
 	a.SCIMTokens = map[string]string{}
-	for _, t := range []string{"acme", "globex", "initech"} {
-		tok, err := scim.NewToken(rand.Reader)
+	for _, t := range tenantNames {
+		tok, _, err := a.store.RotateSCIMToken(ctx, t, "demo start")
 		if err != nil {
 			return err
 		}
-		tokens.Add(t, scim.HashToken(tok))
 		a.SCIMTokens[t] = tok
 	}
-	h, err := scim.New(scim.Config{Authenticator: tokens, Store: a.scim, BaseURL: a.URL + "/scim/v2"})
+	h, err := scim.New(scim.Config{Authenticator: a.store, Store: a.scim, BaseURL: a.URL + "/scim/v2"})
 	if err != nil {
 		return err
 	}
-	a.scimAPI = h
+	a.scimAPI = a.store.SCIMRequestLogger(h)
 	return nil
 }
 
@@ -137,7 +154,7 @@ func (a *app) Close() error {
 	err := a.srv.Close()
 	a.idps.Close()
 	if errors.Is(err, http.ErrServerClosed) {
-		return nil
+		err = nil
 	}
-	return err
+	return errors.Join(err, a.store.Close())
 }

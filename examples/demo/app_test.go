@@ -173,8 +173,8 @@ func TestClaimsTroubleshootingIsForTheTenantsManagers(t *testing.T) {
 func TestStartupInstructionsNameTheURLAndTokens(t *testing.T) {
 	a, _ := startDemo(t)
 	var b strings.Builder
-	printInstructions(&b, a)
-	for _, want := range []string{a.URL + "/t/acme/login", a.URL + "/t/globex/login", "mia@acme.example / demo",
+	printInstructions(&b, a, "/home/x/.cache/ssokit-demo/demo.db")
+	for _, want := range []string{"/home/x/.cache/ssokit-demo/demo.db", a.URL + "/setup/", a.idps.saml.MetadataURL(), a.URL + "/t/acme/login", a.URL + "/t/globex/login", "mia@acme.example / demo",
 		a.URL + "/t/acme/domains", "acme-labs.example is pending",
 		a.SCIMTokens["acme"], a.SCIMTokens["globex"], a.SCIMTokens["initech"]} {
 		if !strings.Contains(b.String(), want) {

@@ -64,11 +64,13 @@ type devIdPs struct {
 }
 
 // startDevIdPs starts both providers. ssoBase is the demo's SSO prefix
-// (".../sso"); the providers accept only its callback and ACS URLs.
-func startDevIdPs(ssoBase string) (*devIdPs, error) {
+// (".../sso"); the providers accept only its callback and ACS URLs, and
+// the OpenID provider also the setup pages' test-login redirect URI
+// (setupBase + "/test/oidc/callback"), as an admin would register it.
+func startDevIdPs(ssoBase, setupBase string) (*devIdPs, error) {
 	op, err := ssotest.NewOIDCProvider(ssotest.OIDCProviderConfig{
 		Clients: []ssotest.OIDCClient{{ID: oidcClientID, Secret: oidcClientSecret,
-			RedirectURIs: []string{ssoBase + "/acme/oidc/callback/okta"}}},
+			RedirectURIs: []string{ssoBase + "/acme/oidc/callback/okta", setupBase + "/test/oidc/callback"}}},
 		Users: oidcUsers,
 	})
 	if err != nil {

@@ -19,7 +19,7 @@ func (a *app) routes() http.Handler {
 	mux.Handle("/sso/", a.idps.redirectToFrontDoor(a.sso))
 	mux.Handle("GET /admin/claims", a.adminOnly(a.sso.DebugHandler()))
 	mux.Handle("/scim/v2/", a.scimAPI)
-	mux.Handle("/setup/", a.setupUI)
+	mux.Handle("/setup/", a.idps.redirectToFrontDoor(a.setupUI)) // test logins go through the front door too
 	mux.Handle("GET "+frontDoorPath, a.idps.frontDoor(a.pages))
 	mux.HandleFunc("GET "+partnerPath, a.partnerLogin)
 	mux.HandleFunc("POST "+partnerPath, a.partnerSignIn)

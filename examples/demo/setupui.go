@@ -4,20 +4,26 @@ import (
 	"crypto/rand"
 	"net/http"
 
-	"github.com/ssokit/ssokit/sso"
+	"context"
+
+	"github.com/ssokit/ssokit/sqlstore"
 	"github.com/ssokit/ssokit/sso/setup"
 )
 
 // newSetupUI mounts ssokit's self-serve setup at /setup/: a tenant's
 // manager (mia@acme.example, gus@globex.example) edits their tenant's
 // connections there after signing in.
-func (a *app) newSetupUI(store *sso.MemoryStore) (http.Handler, error) {
+func (a *app) newSetupUI() (http.Handler, error) {
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
 	return setup.New(setup.Config{
-		BaseURL: a.URL + "/setup", SSOBaseURL: a.URL + "/sso", SSO: a.sso, Store: store, LinkKey: key,
+		BaseURL: a.URL + "/setup", SSOBaseURL: a.URL + "/sso", SSO: a.sso, Store: a.store, LinkKey: key,
+		// The database keeps the changes, SCIM tokens and requests, and
+		// its audit log names the manager who made each change.
+		SCIMTokens: scimTokens{a.store}, SCIMBaseURL: a.URL + "/scim/v2", SCIMRequests: a.scimRequests,
+		ActorContext: sqlstore.ContextWithActor, Audit: storeAudit{a.store},
 		HTTPClient: a.idps.op.Client(), InsecureCookies: true,
 		Authorize: func(r *http.Request) (string, bool) {
 			s := a.sessions.get(r)
@@ -33,4 +39,17 @@ func (a *app) newSetupUI(store *sso.MemoryStore) (http.Handler, error) {
 			return ""
 		},
 	})
+}
+
+// scimRequests lists a tenant's latest SCIM requests for the setup pages.
+func (a *app) scimRequests(ctx context.Context, tenant string, limit int) ([]setup.SCIMRequest, error) {
+	reqs, err := a.store.SCIMRequests(ctx, tenant, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]setup.SCIMRequest, len(reqs))
+	for i, r := range reqs {
+		out[i] = setup.SCIMRequest{At: r.At, Method: r.Method, Path: r.Path, Status: r.Status}
+	}
+	return out, nil
 }

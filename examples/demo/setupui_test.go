@@ -1,8 +1,10 @@
 package main
 
 import (
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -21,5 +23,33 @@ func TestSetupPagesAreForTheTenantsManager(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="tenant">acme<`) ||
 		!strings.Contains(body, a.URL+"/sso/acme/saml/acs") {
 		t.Fatalf("acme's manager got %d:\n%s", resp.StatusCode, body)
+	}
+}
+
+var setupCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// The setup pages' test login runs against the development OpenID
+// provider, through the same front door as a real login, and reports
+// what the provider sent without signing anyone in.
+func TestSetupTestLoginThroughTheDevelopmentProvider(t *testing.T) {
+	a, _ := startDemo(t)
+	mia := newBrowser(t)
+	mia.post(a.URL+"/t/acme/password", url.Values{"email": {"mia@acme.example"}, "password": {"demo"}})
+	_, page := mia.get(a.URL + "/setup/")
+	m := setupCSRF.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token on the setup page:\n%s", page)
+	}
+	resp, chooser := mia.get(a.URL + "/setup/connections/okta/test?csrf=" + url.QueryEscape(html.UnescapeString(m[1])))
+	if resp.Request.URL.Path != frontDoorPath {
+		t.Fatalf("the test login led to %s, not the front door:\n%s", resp.Request.URL, chooser)
+	}
+	resp, result := mia.get(mia.link(resp.Request.URL, chooser, "user", "ann@acme.example"))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(result, `<span class="ok">the IdP's response was accepted`) ||
+		!strings.Contains(result, `<code id="test-subject">00u-ann</code>`) {
+		t.Fatalf("test login result %d at %s:\n%s", resp.StatusCode, resp.Request.URL, result)
+	}
+	if u, _ := a.accounts.FindByEmail(t.Context(), "acme", "ann@acme.example"); u != nil {
+		t.Errorf("the test login created a user: %+v", u)
 	}
 }
