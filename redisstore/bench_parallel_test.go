@@ -2,7 +2,6 @@ package redisstore_test
 
 import (
 	"context"
-	"github.com/ssokit/ssokit/internal/redistest"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/ssokit/ssokit/internal/redistest"
 	"github.com/ssokit/ssokit/redisstore"
 )
 

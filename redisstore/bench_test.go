@@ -3,7 +3,6 @@ package redisstore_test
 import (
 	"context"
 	"fmt"
-	"github.com/ssokit/ssokit/internal/redistest"
 	"strconv"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ssokit/ssokit/groupsync"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"github.com/ssokit/ssokit/internal/replay"
 	"github.com/ssokit/ssokit/redisstore"
 )

@@ -3,8 +3,6 @@ package redisstore_test
 import (
 	"context"
 	"fmt"
-	"github.com/ssokit/ssokit/groupsync/groupsynctest"
-	"github.com/ssokit/ssokit/internal/redistest"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -16,6 +14,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ssokit/ssokit/groupsync"
+	"github.com/ssokit/ssokit/groupsync/groupsynctest"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"github.com/ssokit/ssokit/redisstore"
 )
 

@@ -2,13 +2,13 @@ package redisstore_test
 
 import (
 	"errors"
-	"github.com/ssokit/ssokit/internal/redistest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/ssokit/ssokit/internal/redistest"
 	"github.com/ssokit/ssokit/redisstore"
 )
 

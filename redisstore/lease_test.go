@@ -3,13 +3,13 @@ package redisstore_test
 import (
 	"context"
 	"errors"
-	"github.com/ssokit/ssokit/internal/redistest"
 	"net"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ssokit/ssokit/domains"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"github.com/ssokit/ssokit/redisstore"
 )
 

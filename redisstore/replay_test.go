@@ -2,12 +2,12 @@ package redisstore_test
 
 import (
 	"context"
-	"github.com/ssokit/ssokit/internal/redistest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ssokit/ssokit/internal/redistest"
 	"github.com/ssokit/ssokit/internal/replay"
 	"github.com/ssokit/ssokit/redisstore"
 )

@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ssokit/ssokit/groupsync/groupsynctest"
-	"github.com/ssokit/ssokit/internal/redistest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ssokit/ssokit/groupsync"
+	"github.com/ssokit/ssokit/groupsync/groupsynctest"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"github.com/ssokit/ssokit/redisstore"
 )
 

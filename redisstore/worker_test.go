@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/ssokit/ssokit/internal/redistest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ssokit/ssokit/groupsync"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"github.com/ssokit/ssokit/redisstore"
 )
 

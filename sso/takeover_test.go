@@ -3,11 +3,11 @@ package sso_test
 import (
 	"context"
 	"errors"
-	"github.com/ssokit/ssokit/domains"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/ssokit/ssokit/domains"
 	"github.com/ssokit/ssokit/sso"
 	"github.com/ssokit/ssokit/ssotest"
 )

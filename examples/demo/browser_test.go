@@ -1,11 +1,11 @@
 package main
 
 import (
-	"github.com/ssokit/ssokit/internal/browsertest"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/ssokit/ssokit/internal/browsertest"
 )
 
 func TestBrowserSignsInWithSSOAndSeesSpacesAndGroups(t *testing.T) {

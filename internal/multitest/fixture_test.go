@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"github.com/ssokit/ssokit/internal/redistest"
 	"html"
 	"io"
 	"net/http"
@@ -22,6 +21,7 @@ import (
 	"time"
 
 	"github.com/ssokit/ssokit/internal/multitest"
+	"github.com/ssokit/ssokit/internal/redistest"
 	"github.com/ssokit/ssokit/sso"
 	"github.com/ssokit/ssokit/ssotest"
 )

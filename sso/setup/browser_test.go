@@ -1,13 +1,13 @@
 package setup_test
 
 import (
-	"github.com/ssokit/ssokit/internal/browsertest"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/ssokit/ssokit/internal/browsertest"
 )
 
 func TestBrowserSetupThenSSO(t *testing.T) {
