@@ -18,6 +18,7 @@ import (
 
 	"github.com/ssokit/ssokit/domains"
 	"github.com/ssokit/ssokit/groupsync"
+	"github.com/ssokit/ssokit/internal/syncbuf"
 	"github.com/ssokit/ssokit/mapping"
 	"github.com/ssokit/ssokit/sso"
 	"github.com/ssokit/ssokit/ssotest"
@@ -36,7 +37,7 @@ type env struct {
 	store   *sso.MemoryStore
 	users   *sso.MemoryUsers
 	members *groupsync.MemoryMemberships
-	logs    *syncBuffer
+	logs    *syncbuf.Buffer
 	browser *http.Client
 
 	mu       sync.Mutex
@@ -94,7 +95,7 @@ func oidcConn(id string, kind sso.Kind) sso.Connection {
 
 func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
-	e := &env{t: t, logs: &syncBuffer{}}
+	e := &env{t: t, logs: &syncbuf.Buffer{}}
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.srv.StartTLS()
 	t.Cleanup(e.srv.Close)
@@ -292,23 +293,6 @@ func (e *env) wantLoggedIn(resp *http.Response, body string) *sso.Result {
 		e.t.Fatalf("redirect to %q, session return_to %q", loc, res.ReturnTo)
 	}
 	return res
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 var _ = errors.New

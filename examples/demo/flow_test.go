@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"html"
 	"io"
 	"log/slog"
@@ -11,44 +10,26 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ssokit/ssokit/domains"
+	"github.com/ssokit/ssokit/internal/syncbuf"
 )
 
-// syncBuffer collects the audit log written from handler goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startDemo runs the demo on a free loopback port for one test.
-func startDemo(t *testing.T) (*app, *syncBuffer) {
+func startDemo(t *testing.T) (*app, *syncbuf.Buffer) {
 	t.Helper()
 	return startDemoWith(t, nil)
 }
 
 // startDemoWith runs the demo with resolver answering its DNS lookups.
-func startDemoWith(t *testing.T, resolver domains.Resolver) (*app, *syncBuffer) {
+func startDemoWith(t *testing.T, resolver domains.Resolver) (*app, *syncbuf.Buffer) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	a, err := newApp(l, appConfig{Logger: slog.New(slog.NewTextHandler(logs, nil)), Resolver: resolver})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ssokit/ssokit/internal/multitest"
+	"github.com/ssokit/ssokit/internal/syncbuf"
 )
 
 // proc is one instance: the test binary re-executed as a separate OS
@@ -24,7 +25,7 @@ type proc struct {
 	cmd    *exec.Cmd
 	addr   string
 	done   chan struct{}
-	stderr *syncBuffer
+	stderr *syncbuf.Buffer
 
 	mu    sync.Mutex
 	lines []string
@@ -34,7 +35,7 @@ type proc struct {
 // for its LISTEN line. Cleanup kills it with SIGKILL and reaps it.
 func startProc(t *testing.T, name string, env []string, args ...string) *proc {
 	t.Helper()
-	p := &proc{t: t, name: name, done: make(chan struct{}), stderr: &syncBuffer{}}
+	p := &proc{t: t, name: name, done: make(chan struct{}), stderr: &syncbuf.Buffer{}}
 	p.cmd = exec.Command(os.Args[0], args...)
 	p.cmd.Env = append(append(os.Environ(), multitest.EnvInstance+"=1"), env...)
 	p.cmd.Stderr = p.stderr
@@ -140,23 +141,6 @@ func (p *proc) control(path string) {
 
 // setClock moves the worker clock of the instance to real time + d.
 func (p *proc) setClock(d time.Duration) { p.control(fmt.Sprintf("/_control/clock?offset=%s", d)) }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func tail(s string, n int) string {
 	if len(s) > n {
