@@ -1,10 +1,9 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"net/http"
-
-	"context"
 
 	"github.com/ssokit/ssokit/sqlstore"
 	"github.com/ssokit/ssokit/sso/setup"
@@ -24,6 +23,9 @@ func (a *app) newSetupUI() (http.Handler, error) {
 		// its audit log names the manager who made each change.
 		SCIMTokens: scimTokens{a.store}, SCIMBaseURL: a.URL + "/scim/v2", SCIMRequests: a.scimRequests,
 		ActorContext: sqlstore.ContextWithActor, Audit: storeAudit{a.store},
+		// The manager claims and verifies the tenant's email domains on
+		// the same pages; logins trust only what is verified here.
+		Domains: a.domains,
 		HTTPClient: a.idps.op.Client(), InsecureCookies: true,
 		Authorize: func(r *http.Request) (string, bool) {
 			s := a.sessions.get(r)

@@ -53,3 +53,36 @@ func TestSetupTestLoginThroughTheDevelopmentProvider(t *testing.T) {
 		t.Errorf("the test login created a user: %+v", u)
 	}
 }
+
+// The manager sees the tenant's domains on the setup pages: the pending
+// one with the TXT record to publish, and can verify it there.
+func TestSetupPagesShowTheTenantsDomains(t *testing.T) {
+	a, _ := startDemo(t)
+	mia := newBrowser(t)
+	mia.post(a.URL+"/t/acme/password", url.Values{"email": {"mia@acme.example"}, "password": {"demo"}})
+	_, page := mia.get(a.URL + "/setup/")
+	pending, err := a.domains.Get(t.Context(), "acme", "acme-labs.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id="domain-acme.example"`, `<code class="record-name">_ssokit-verification.acme-labs.example</code>`,
+		`<code class="record-value">` + pending.Token + `</code>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("setup page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "globex") {
+		t.Error("acme's setup page shows globex's domains")
+	}
+	m := setupCSRF.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF token on the setup page")
+	}
+	resp, body := mia.post(a.URL+"/setup/domains/acme-labs.example/verify", url.Values{"csrf": {html.UnescapeString(m[1])}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(html.UnescapeString(body), "acme-labs.example is still pending") {
+		t.Fatalf("Verify now answered %d:\n%s", resp.StatusCode, body)
+	}
+	if !strings.Contains(body, `<td>mia@acme.example</td><td>domain.verify</td><td>acme-labs.example</td>`) {
+		t.Errorf("the verification is not in the change log:\n%s", body)
+	}
+}

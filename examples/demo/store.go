@@ -199,14 +199,20 @@ func (s scimTokens) RevokeSCIMToken(ctx context.Context, tenant string) error {
 }
 
 // storeAudit shows the store's own audit log on the setup pages, so the
-// list of changes survives a restart too. Record does nothing: every
-// change the setup pages make (connections, SCIM tokens) goes through
-// the store, which records it in the same transaction, with the manager
-// as actor (setup.Config.ActorContext).
+// list of changes survives a restart too. Changes to connections and
+// SCIM tokens go through the store, which records them in the same
+// transaction, with the manager as actor (setup.Config.ActorContext);
+// Record adds the domain actions, which the store does not see.
 type storeAudit struct{ store *sqlstore.Store }
 
-// Record is a no-op: the store has already recorded the change.
-func (storeAudit) Record(context.Context, setup.AuditEvent) error { return nil }
+// Record keeps the domain actions (claim, verify, conflict) in the
+// store's audit log; the other actions are there already.
+func (s storeAudit) Record(ctx context.Context, e setup.AuditEvent) error {
+	if e.Domain == "" {
+		return nil
+	}
+	return s.store.RecordAudit(ctx, sqlstore.AuditEvent{Tenant: e.Tenant, Actor: e.Actor, Action: e.Action, Target: e.Domain})
+}
 
 // List returns the tenant's latest changes from the store, newest first.
 func (s storeAudit) List(ctx context.Context, tenant string, limit int) ([]setup.AuditEvent, error) {

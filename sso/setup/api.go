@@ -35,6 +35,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("DELETE /api/scim/token", h.authed(h.apiSCIMRevoke))
 	m.HandleFunc("GET /api/audit", h.authed(h.apiAudit))
 	m.HandleFunc("GET /api/scim/requests", h.authed(h.apiSCIMRequests))
+	h.domainRoutes(m)
 	h.mux = m
 }
 
@@ -84,6 +85,9 @@ func relField(path string) string {
 func errorStatus(err error) (int, APIError) {
 	var ce *sso.ConfigError
 	var re *ReferenceError
+	if status, body, ok := domainErrorStatus(err); ok {
+		return status, body
+	}
 	switch {
 	case errors.As(err, &ce):
 		body := APIError{Error: "the connection is not valid"}

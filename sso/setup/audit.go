@@ -16,6 +16,10 @@ type AuditEvent struct {
 	Action     string    `json:"action"`
 	Connection string    `json:"connection,omitempty"`
 	Fields     []string  `json:"fields,omitempty"`
+	// Domain and Detail are set for domain actions: which domain, and
+	// the outcome in words (never the verification token).
+	Domain string `json:"domain,omitempty"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // AuditLog records and lists setup changes.

@@ -59,6 +59,10 @@ type Config struct {
 	Store Store
 	// SCIMTokens issues SCIM tokens; nil hides the SCIM section.
 	SCIMTokens SCIMTokens
+	// Domains, when set, adds the domains section: the tenant claims
+	// its email domains and proves them with a DNS TXT record (pass the
+	// *domains.Service given to sso.Config.Domains). Nil hides it.
+	Domains Domains
 	// SCIMBaseURL is shown to the admin for the IdP's provisioning
 	// settings, e.g. "https://app.example.com/scim/v2".
 	SCIMBaseURL string

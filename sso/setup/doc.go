@@ -40,6 +40,10 @@
 //	DELETE api/scim/token                revoke the tenant's SCIM token
 //	GET    api/scim/requests             latest SCIM requests with their status (Config.SCIMRequests)
 //	GET    api/audit                     latest changes, newest first
+//	GET    api/domains                   the tenant's domains (Config.Domains), DomainView
+//	POST   api/domains                   claim: {"domain": "example.com"}; the TXT record to publish
+//	POST   api/domains/{domain}/verify   look the TXT record up now → VerifyResult
+//	POST   api/domains/{domain}/subdomains  {"include": true|false}
 //	GET    connections/{id}/test?csrf=   start a test login (page)
 //	POST   test/saml/acs                 a SAML test login's ACS
 //	GET    test/oidc/callback            an OIDC test login's redirect URI
@@ -50,6 +54,24 @@
 // ($["acme"][0].parameters.clientId) and the path relative to the
 // connection (parameters.clientId). Validation is sso.Validate on the
 // tenant with the change applied.
+//
+// # Domains
+//
+// With Config.Domains (the *domains.Service the sso handler trusts), the
+// page and API let the tenant claim its email domains and prove each
+// with a DNS TXT record: a pending domain shows the exact record name and
+// value to copy, "Verify now" looks it up at once and says what it found
+// in words (no record, other values only, found). Answers: a name that is
+// not a domain, a public suffix or a consumer mail domain is 400 with a
+// problem on field domain; a domain another organisation has verified is
+// 409 without naming it; a DNS timeout or server failure is 503 "try
+// again" and changes nothing; an expired claim is 409 until claimed
+// again; another tenant's domain is 404. The token is shown only while
+// the domain is pending and never written to the audit log, which
+// records domain.claim, domain.verify, domain.subdomains and
+// domain.conflict. Manual verification and transfers are not offered
+// here: they are operator actions (domains.Service.VerifyManually and
+// Transfer, with the operator's name and reason).
 //
 // # Secrets
 //
@@ -87,6 +109,7 @@
 // URL + certificate; discovery endpoint, client id and secret or a
 // generated key pair; mapping attribute names, a group table, test
 // expressions with Run, mode, group sync); the SCIM token; the last
-// login's claims (with Config.SSO) and the audit log. Validation problems
+// login's claims (with Config.SSO); the domains with their TXT records
+// (with Config.Domains); and the audit log. Validation problems
 // are shown next to their field.
 package setup

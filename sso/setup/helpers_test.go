@@ -38,20 +38,25 @@ type env struct {
 	idp http.RoundTripper
 	// hostTenant is what the host's Authorize hook grants (empty: none).
 	hostTenant string
+	// dom holds the tenants' domains; txt is the DNS its proofs are
+	// looked up in (see txtZone).
+	dom *domains.Service
+	txt *txtZone
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{now: t0, tokens: scim.NewTokenSet()}
+	e := &env{now: t0, tokens: scim.NewTokenSet(), txt: newTXTZone()}
 	store, err := sso.NewMemoryStore(sso.Secrets{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.store = store
-	dom, err := domains.New(domains.Config{})
+	dom, err := domains.New(domains.Config{Resolver: e.txt, Now: func() time.Time { return e.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.dom = dom
 	if _, err := dom.VerifyManually(context.Background(), "acme", "acme.example", domains.Override{Operator: "test", Reason: "fixture"}); err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +75,7 @@ func newEnv(t *testing.T) *env {
 	e.setup, err = setup.New(setup.Config{BaseURL: e.srv.URL + "/setup", SSOBaseURL: e.srv.URL + "/sso",
 		SSO: e.sso, Store: store, LinkKey: linkKey, SCIMTokens: &setup.MemorySCIMTokens{Set: e.tokens},
 		SCIMBaseURL: e.srv.URL + "/scim/v2", InsecureCookies: true, HTTPClient: &http.Client{Transport: e},
+		Domains: dom,
 		SCIMRequests: func(_ context.Context, tenant string, _ int) ([]setup.SCIMRequest, error) {
 			if tenant != "acme" {
 				return nil, nil

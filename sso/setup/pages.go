@@ -45,6 +45,11 @@ type pageData struct {
 	RedirectBase                          string
 	TestRedirectURI                       string
 	SCIMLog                               []SCIMRequest
+	// DomainsOn shows the domains section; DomainInput keeps a refused
+	// name in its field.
+	DomainsOn   bool
+	Domains     []DomainView
+	DomainInput string
 }
 
 // errFor returns the messages of the problems at field or below it.
@@ -81,6 +86,12 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, s session, stat
 	d.RedirectBase = h.ssoBase + "/" + url.PathEscape(s.tenant) + "/oidc/callback/"
 	if h.cfg.SCIMRequests != nil {
 		d.SCIMLog, _ = h.cfg.SCIMRequests(ctx, s.tenant, 20)
+	}
+	if d.DomainsOn = h.cfg.Domains != nil; d.DomainsOn {
+		if d.Domains, err = h.domainViews(ctx, s.tenant); err != nil {
+			http.Error(w, "setup: cannot read domains", http.StatusInternalServerError)
+			return
+		}
 	}
 	if d.Form == nil {
 		if id := r.URL.Query().Get("edit"); id != "" {
