@@ -69,6 +69,9 @@ type Config struct {
 	LeaseTTL time.Duration
 	// Now is the clock. Nil means [time.Now].
 	Now func() time.Time
+	// After waits between the rounds of [Service.Run]. Nil means
+	// [time.After]; tests inject their own ticks.
+	After func(time.Duration) <-chan time.Time
 	// Rand is the source of tokens. Nil means [crypto/rand.Reader].
 	Rand io.Reader
 	// OnEvent receives audit events, synchronously, after the change is
@@ -104,6 +107,9 @@ func (c Config) withDefaults() (Config, map[string]bool, error) {
 	}
 	if c.Rand == nil {
 		c.Rand = rand.Reader
+	}
+	if c.After == nil {
+		c.After = time.After
 	}
 	consumer, errs := c.validate()
 	return c, consumer, errors.Join(errs...)

@@ -69,8 +69,9 @@
 // is simply false. [Service.TenantFor] names the tenant holding a domain
 // verified, for home-realm discovery. Only a true answer may be used to
 // link, create or route by email; an error means "not verified".
-// Background work is the host's to schedule: call [Service.Recheck] and
-// [Service.Expire] periodically.
+// Background work runs in [Service.Run] (start it in a goroutine; it
+// calls [Service.Expire] and [Service.Recheck] every interval until its
+// context ends), or the host calls those two on its own schedule.
 //
 // # Several instances
 //

@@ -38,6 +38,10 @@ type app struct {
 	scimAPI  http.Handler
 	domains  *domains.Service
 	setupUI  http.Handler // the self-serve setup pages (setupui.go)
+	// stopChecks ends the domains' background checks; checksDone is
+	// closed once they have stopped.
+	stopChecks context.CancelFunc
+	checksDone chan struct{}
 }
 
 // appConfig configures newApp.
@@ -93,7 +97,8 @@ func (a *app) setUp(cfg appConfig) error {
 	// One domain service, kept in the database, holds every tenant's
 	// domains; the domains page shows them.
 	var err error
-	a.domains, err = domains.New(domains.Config{Store: a.store.Domains(), Resolver: cfg.Resolver, LookupTimeout: verifyTimeout})
+	a.domains, err = domains.New(domains.Config{Store: a.store.Domains(), Resolver: cfg.Resolver,
+		LookupTimeout: verifyTimeout, OnEvent: a.auditDomainEvent})
 	if err != nil {
 		return err
 	}
@@ -125,7 +130,11 @@ func (a *app) setUp(cfg appConfig) error {
 	if a.setupUI, err = a.newSetupUI(); err != nil {
 		return err
 	}
-	return a.setUpSCIM()
+	if err := a.setUpSCIM(); err != nil {
+		return err
+	}
+	a.startDomainChecks(cfg.Logger)
+	return nil
 }
 
 // setUpSCIM mints one SCIM bearer token per tenant on every start
@@ -152,6 +161,8 @@ func (a *app) setUpSCIM() error {
 // Close stops the demo and its identity providers.
 func (a *app) Close() error {
 	err := a.srv.Close()
+	a.stopChecks()
+	<-a.checksDone
 	a.idps.Close()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil

@@ -191,3 +191,23 @@ func TestVerifyNow(t *testing.T) {
 		}
 	})
 }
+
+// Domain changes no admin made reach the tenant's change log; the
+// routine ones (made on the setup pages) are recorded there instead.
+func TestBackgroundDomainEventsAreAudited(t *testing.T) {
+	a, _ := startDemo(t)
+	a.auditDomainEvent(domains.Event{Kind: domains.EventRecheckLost, Tenant: "acme", Domain: "acme-labs.example"})
+	a.auditDomainEvent(domains.Event{Kind: domains.EventClaimed, Tenant: "acme", Domain: "other.example"})
+	log, err := a.store.AuditLog(t.Context(), "acme", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) == 0 || log[0].Action != "domain.recheck_lost" || log[0].Target != "acme-labs.example" || log[0].Actor != "domain checks" {
+		t.Fatalf("latest audit event %+v, want the lost re-check", log)
+	}
+	for _, e := range log {
+		if e.Target == "other.example" {
+			t.Errorf("a routine event was recorded: %+v", e)
+		}
+	}
+}

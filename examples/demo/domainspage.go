@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/ssokit/ssokit/domains"
+	"github.com/ssokit/ssokit/sqlstore"
 )
 
 // verifyTimeout bounds one "Verify now" lookup, so the page answers
@@ -119,4 +121,36 @@ func (a *app) verifyDomain(w http.ResponseWriter, r *http.Request) {
 		data.Result = d.Name + ": " + d.LastResult
 	}
 	a.renderDomains(w, r, http.StatusOK, data)
+}
+
+// startDomainChecks runs the domain service's background work: pending
+// claims fail after 30 days, verified domains are looked up again daily.
+// Nothing is due when the demo starts, so it makes no lookup offline.
+func (a *app) startDomainChecks(log *slog.Logger) {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stopChecks, a.checksDone = cancel, make(chan struct{})
+	go func() {
+		defer close(a.checksDone)
+		_ = a.domains.Run(ctx, time.Hour, func(err error) {
+			log.LogAttrs(ctx, slog.LevelError, "domain checks failed", slog.Any("error", err))
+		})
+	}()
+}
+
+// auditDomainEvent keeps in the store's audit log the domain changes no
+// admin made: a claim that ran out of time, a record that disappeared, a
+// transfer. Claims and checks made on the setup pages are recorded there,
+// with the admin's name.
+func (a *app) auditDomainEvent(e domains.Event) {
+	switch e.Kind {
+	case domains.EventFailed, domains.EventRecheckLost, domains.EventTransferred:
+	default:
+		return
+	}
+	actor := e.Operator
+	if actor == "" {
+		actor = "domain checks"
+	}
+	_ = a.store.RecordAudit(context.Background(), sqlstore.AuditEvent{Tenant: e.Tenant, Actor: actor,
+		Action: string(e.Kind), Target: e.Domain})
 }

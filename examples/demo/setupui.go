@@ -25,7 +25,7 @@ func (a *app) newSetupUI() (http.Handler, error) {
 		ActorContext: sqlstore.ContextWithActor, Audit: storeAudit{a.store},
 		// The manager claims and verifies the tenant's email domains on
 		// the same pages; logins trust only what is verified here.
-		Domains: a.domains,
+		Domains:    a.domains,
 		HTTPClient: a.idps.op.Client(), InsecureCookies: true,
 		Authorize: func(r *http.Request) (string, bool) {
 			s := a.sessions.get(r)
