@@ -204,7 +204,7 @@ func changedFields(a, b sso.Connection) []string {
 func (h *Handler) view(ctx context.Context, tenant string, c sso.Connection) ConnectionView {
 	r, set := redact(c)
 	return ConnectionView{Connection: r, Version: c.Version, SecretsSet: set,
-		Values: h.values(tenant, c.ID), Warnings: h.warnings(ctx, c)}
+		Values: h.values(tenant, c.ID), Warnings: append(h.warnings(ctx, c), h.domainWarnings(ctx, tenant, c)...)}
 }
 
 // list returns the tenant's connections, an unknown tenant having none.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ssokit/ssokit/domains"
+	"github.com/ssokit/ssokit/sso"
 )
 
 // Domains is the part of [*domains.Service] the domains section uses.
@@ -90,6 +91,37 @@ func (h *Handler) domainView(d domains.Domain) DomainView {
 		v.VerifiedAt = &t
 	}
 	return v
+}
+
+// domainWarnings names the connection's routing domains that the tenant
+// has not verified: logins are not routed by them (home-realm discovery)
+// until they are.
+func (h *Handler) domainWarnings(ctx context.Context, tenant string, c sso.Connection) []Warning {
+	if h.cfg.Domains == nil || len(c.Domains) == 0 {
+		return nil
+	}
+	ds, err := h.cfg.Domains.List(ctx, tenant)
+	if err != nil {
+		return nil
+	}
+	var out []Warning
+	for _, name := range c.Domains {
+		if !coveredBy(ds, strings.ToLower(strings.TrimSuffix(name, "."))) {
+			out = append(out, Warning{Field: "domains", Message: name +
+				" is not verified for your organisation: logins are not routed by it until you verify it under Domains"})
+		}
+	}
+	return out
+}
+
+// coveredBy reports whether a verified record in ds covers name.
+func coveredBy(ds []domains.Domain, name string) bool {
+	for _, d := range ds {
+		if d.State == domains.Verified && (d.Name == name || d.IncludeSubdomains && strings.HasSuffix(name, "."+d.Name)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *Handler) domainViews(ctx context.Context, tenant string) ([]DomainView, error) {

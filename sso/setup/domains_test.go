@@ -12,6 +12,7 @@ import (
 
 	"github.com/ssokit/ssokit/domains"
 	"github.com/ssokit/ssokit/sso/setup"
+	"github.com/ssokit/ssokit/ssotest"
 )
 
 // txtZone answers TXT lookups from a map, standing in for the tenant's
@@ -287,5 +288,31 @@ func TestDomainsExpiredClaimStartsOver(t *testing.T) {
 	c.json("POST", "/setup/api/domains", setup.DomainInput{Domain: "slow.example"}, 200, &again)
 	if again.State != domains.Pending || again.RecordValue == "" || again.RecordValue == d.RecordValue {
 		t.Fatalf("claiming again: %+v, want pending with a new token", again)
+	}
+}
+
+// A connection routing by a domain the tenant has not verified says so:
+// home-realm discovery ignores that domain until it is verified.
+func TestConnectionWarnsAboutUnverifiedRoutingDomains(t *testing.T) {
+	e := newEnv(t)
+	idp := ssotest.NewSAMLIdP(ssotest.SAMLUser{NameID: "ada@acme.example"})
+	t.Cleanup(idp.Close)
+	c := e.openLink(t, "acme")
+	in := map[string]any{"id": "okta", "kind": "saml", "domains": []string{"acme.example", "acme-unproven.example"},
+		"parameters": map[string]any{"metadataUrl": idp.URL + "/metadata"}}
+	var res setup.SaveResult
+	c.json("POST", "/setup/api/connections", in, 201, &res)
+	w := res.Connection.Warnings
+	if len(w) != 1 || w[0].Field != "domains" || !strings.HasPrefix(w[0].Message, "acme-unproven.example is not verified") {
+		t.Fatalf("warnings %+v, want one for acme-unproven.example", w)
+	}
+	var d setup.DomainView
+	c.json("POST", "/setup/api/domains", setup.DomainInput{Domain: "acme-unproven.example"}, 200, &d)
+	e.txt.publish(d.RecordName, d.RecordValue)
+	c.json("POST", "/setup/api/domains/acme-unproven.example/verify", nil, 200, nil)
+	var v setup.ConnectionView
+	c.json("GET", "/setup/api/connections/okta", nil, 200, &v)
+	if len(v.Warnings) != 0 {
+		t.Fatalf("warnings after verifying the domain: %+v", v.Warnings)
 	}
 }
