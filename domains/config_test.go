@@ -68,6 +68,24 @@ func TestTokens(t *testing.T) {
 			t.Fatalf("tokens %q, %q", a.Token, b.Token)
 		}
 	})
+	t.Run("default Rand is not a fixed sequence shared by services", func(t *testing.T) {
+		// Two services, each with its own default source: a seeded
+		// generator would give both the same first token.
+		first := func() string {
+			svc, err := domains.New(domains.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := svc.Claim(ctx, "tenant-a", "acme.example")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d.Token
+		}
+		if a, b := first(), first(); a == b {
+			t.Fatalf("two services issued the same first token %q", a)
+		}
+	})
 	t.Run("claiming twice returns the same record", func(t *testing.T) {
 		svc, _ := domains.New(domains.Config{})
 		a, _ := svc.Claim(ctx, "tenant-a", "acme.example")

@@ -167,6 +167,33 @@ func TestRecheck(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	t.Run("by default three misses are needed, even past the grace period", func(t *testing.T) {
+		e := recheckEnv(t, 0, 0, 72*time.Hour)
+		e.recheckAfter(72 * time.Hour)
+		rep := e.recheckAfter(72 * time.Hour) // 2 misses spanning 72h
+		if rep.Missed != 1 || e.get("tenant-a", "acme.example").State != domains.Verified {
+			t.Fatalf("after 2 misses over 72h: %+v", rep)
+		}
+		if rep = e.recheckAfter(72 * time.Hour); len(rep.Lost) != 1 {
+			t.Fatalf("after the third miss: %+v", rep)
+		}
+	})
+	t.Run("by default the misses must span 72 hours", func(t *testing.T) {
+		e := recheckEnv(t, 0, 0, time.Hour)
+		for i := 0; i < 3; i++ {
+			e.recheckAfter(time.Hour)
+		}
+		if d := e.get("tenant-a", "acme.example"); d.State != domains.Verified || d.Misses != 3 {
+			t.Fatalf("after 3 misses in 2 hours: %s, misses %d", d.State, d.Misses)
+		}
+		rep := e.recheckAfter(70*time.Hour - time.Second)
+		if len(rep.Lost) != 0 {
+			t.Fatalf("lost a second before 72h: %+v", rep)
+		}
+		if rep = e.recheckAfter(time.Hour); len(rep.Lost) != 1 {
+			t.Fatalf("the next check past 72h: %+v", rep)
+		}
+	})
 	t.Run("a found record resets the misses", func(t *testing.T) {
 		e := recheckEnv(t, 3, time.Hour, time.Hour)
 		e.recheckAfter(time.Hour)
