@@ -1,6 +1,7 @@
 package sso
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -37,12 +38,17 @@ type BlockedAddressError struct {
 
 // Error says which address was refused, why, and what to change.
 func (e *BlockedAddressError) Error() string {
-	who := e.IP.String()
-	if e.Host != "" && e.Host != who {
-		who = e.Host + " (" + who + ")"
+	addr, who := "the address", e.Host
+	if e.IP.IsValid() {
+		addr = e.IP.String()
+		if who == "" || who == addr {
+			who = addr
+		} else {
+			who += " (" + addr + ")"
+		}
 	}
 	return fmt.Sprintf("sso: refused to connect to %s: %s is %s; identity providers must be reachable on the public internet, or set Config.AllowPrivateNetworks",
-		who, e.IP, e.Reason)
+		cmp.Or(who, "an unknown host"), addr, e.Reason)
 }
 
 // PublicOnlyDialControl is a net.Dialer Control function that refuses

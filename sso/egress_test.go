@@ -80,6 +80,10 @@ func TestPublicOnlyDialControl(t *testing.T) {
 			t.Errorf("%q: error %v, want allowed=%v", addr, err, ok)
 		}
 	}
+	err := sso.PublicOnlyDialControl("tcp", "idp.example.com:443", nil)
+	if want := "sso: refused to connect to an unknown host: the address is not an IP address and port (tcp idp.example.com:443); identity providers"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("unparseable address: %v", err)
+	}
 }
 
 // TestLoginWithIdPOnLoopbackFails starts logins whose OIDC discovery
