@@ -83,8 +83,20 @@ type Config struct {
 	Domains DomainTrust
 	// ReplayCache is shared by all protocols; nil means in memory.
 	ReplayCache ReplayCache
-	// HTTPClient reaches identity providers; nil means http.DefaultClient.
+	// HTTPClient reaches identity providers: SAML metadata URLs, OIDC
+	// discovery documents and the key, token and userinfo endpoints they
+	// name. Nil means [NewPublicClient], which connects only to public
+	// internet addresses, so a tenant admin's URL cannot reach the host's
+	// loopback, internal network or cloud metadata service; the refusal
+	// is a [*BlockedAddressError]. A client given here is used as is:
+	// the host then decides which addresses it may reach.
 	HTTPClient *http.Client
+	// AllowPrivateNetworks, with HTTPClient nil, uses http.DefaultClient
+	// instead, which reaches any address, for identity providers on a
+	// private network or on loopback in development. Leave it false when
+	// tenant admins who are not the host's operators configure
+	// connections.
+	AllowPrivateNetworks bool
 	// Now is the clock (nil: time.Now); Rand the randomness (nil:
 	// crypto/rand).
 	Now  func() time.Time
@@ -164,6 +176,9 @@ func (h *Handler) setDefaults() {
 	}
 	if c.ReplayCache == nil {
 		c.ReplayCache = newMemoryReplay(c.Now)
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = defaultClient(c.AllowPrivateNetworks)
 	}
 }
 

@@ -112,6 +112,22 @@
 // [Result].EmailTrusted is false. A login never attaches to a user of
 // another tenant ([CodeOtherTenantsUser] if a store returns one).
 //
+// # Outbound requests
+//
+// Config.HTTPClient fetches what a connection names: SAML metadata URLs,
+// OIDC discovery documents and the jwks_uri, token and userinfo
+// endpoints they list. Those URLs come from tenant admins, so with
+// HTTPClient nil the handler uses [NewPublicClient], which connects only
+// to public internet addresses: [PublicOnlyDialControl] checks the
+// address of every connection after DNS resolution (DNS rebinding and
+// redirects included) and refuses loopback, private, carrier-grade NAT,
+// link-local, multicast, documentation and other reserved addresses
+// ([NonPublicReason]) with a [*BlockedAddressError]; the login fails with
+// [CodeConfig] and the log says which address was refused and why.
+// Config.AllowPrivateNetworks uses http.DefaultClient instead, for
+// identity providers on a private network. A host's own HTTPClient is
+// used as is.
+//
 // # Policy
 //
 // Connections are required or optional. [Handler.CheckPasswordLogin]
@@ -126,7 +142,8 @@
 // CodeCodeExchange, CodeIdentity, CodeInvalidEmail, CodeNotAllowed and
 // CodeSession; protocol failures map to CodeSignature, CodeExpired,
 // CodeAudience, CodeReplayed, CodeTestExpression and CodeSSORequired;
-// untrusted emails give CodeDomainNotVerified.
+// untrusted emails give CodeDomainNotVerified; an identity provider URL
+// leading to an address that is not public gives CodeConfig.
 // Config.ErrorPage renders them; the default page shows only the message
 // and code.
 //

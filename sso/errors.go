@@ -117,6 +117,10 @@ func classify(err error) *Error {
 }
 
 func codeOf(err error) Code {
+	var blocked *BlockedAddressError
+	if errors.As(err, &blocked) { // the connection's URL, not an outage
+		return CodeConfig
+	}
 	if c, ok := oidcCode(err); ok {
 		return c
 	}

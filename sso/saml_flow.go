@@ -41,11 +41,7 @@ func (h *Handler) samlSP(ctx context.Context, tenant string, c *Connection) (*sa
 	case p.MetadataXML != "":
 		idp, err = saml.ParseIdPMetadata([]byte(p.MetadataXML))
 	case p.MetadataURL != "":
-		client := h.cfg.HTTPClient
-		if client == nil {
-			client = http.DefaultClient
-		}
-		idp, err = saml.FetchIdPMetadata(ctx, client, p.MetadataURL)
+		idp, err = saml.FetchIdPMetadata(ctx, h.cfg.HTTPClient, p.MetadataURL)
 	default:
 		idp, err = saml.IdPFromSettings(p.IdPIssuer, p.SSOURL, p.Certificate)
 	}

@@ -118,7 +118,7 @@ func (a *app) setUp(cfg appConfig) error {
 		Provisioned: sso.SCIMUsers{Store: a.scim}, Sessions: a.sessions, Catalog: catalog,
 		Memberships: a.members, DefaultReturnTo: "/me", Logger: cfg.Logger, DebugClaims: 16,
 		Domains:         a.domains,
-		HTTPClient:      a.idps.op.Client(), // trusts the development provider's certificate
+		HTTPClient:      a.idps.op.Client(), // trusts the development provider's certificate and reaches loopback
 		InsecureCookies: true,               // the demo serves plain HTTP on loopback
 	})
 	if err != nil {

@@ -25,7 +25,12 @@ func (a *app) newSetupUI() (http.Handler, error) {
 		ActorContext: sqlstore.ContextWithActor, Audit: storeAudit{a.store},
 		// The manager claims and verifies the tenant's email domains on
 		// the same pages; logins trust only what is verified here.
-		Domains:    a.domains,
+		Domains: a.domains,
+		// The development IdPs run on loopback, which the default client
+		// (public addresses only) would refuse: the demo passes the
+		// provider's client, which reaches any address. A production host
+		// leaves HTTPClient nil, or sets AllowPrivateNetworks for IdPs on
+		// its private network.
 		HTTPClient: a.idps.op.Client(), InsecureCookies: true,
 		Authorize: func(r *http.Request) (string, bool) {
 			s := a.sessions.get(r)

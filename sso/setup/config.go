@@ -89,9 +89,19 @@ type Config struct {
 	// while validating. Values submitted through setup may not be
 	// references.
 	Secrets sso.Secrets
-	// HTTPClient fetches SAML metadata for certificate warnings; nil
-	// means http.DefaultClient.
+	// HTTPClient reaches the identity providers an admin configures: SAML
+	// metadata URLs (certificate warnings on save, test logins) and OIDC
+	// discovery, key, token and userinfo endpoints (test logins). Nil
+	// means sso.NewPublicClient, which connects only to public internet
+	// addresses: an admin's URL cannot make the server reach its
+	// loopback, internal network or cloud metadata service, and the
+	// admin is told so. A client given here is used as is: the host then
+	// decides which addresses it may reach.
 	HTTPClient *http.Client
+	// AllowPrivateNetworks, with HTTPClient nil, uses http.DefaultClient
+	// instead, which reaches any address, for identity providers on a
+	// private network or on loopback in development.
+	AllowPrivateNetworks bool
 	// Now is the clock (nil: time.Now); Rand the randomness (nil:
 	// crypto/rand).
 	Now  func() time.Time
@@ -144,8 +154,10 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Audit == nil {
 		cfg.Audit = NewMemoryAudit(200)
 	}
-	if cfg.HTTPClient == nil {
+	if cfg.HTTPClient == nil && cfg.AllowPrivateNetworks {
 		cfg.HTTPClient = http.DefaultClient
+	} else if cfg.HTTPClient == nil {
+		cfg.HTTPClient = sso.NewPublicClient()
 	}
 	u, _ := url.Parse(base)
 	h := &Handler{cfg: cfg, base: base, prefix: u.Path, ssoBase: ssoBase}

@@ -85,6 +85,20 @@
 // make the server read its own environment or files. Audit events name
 // the fields that changed, never their values.
 //
+// # Requests to identity providers
+//
+// Saving a SAML connection with a metadata URL fetches it (certificate
+// warnings), and a test login fetches the metadata or the OIDC discovery
+// document and the endpoints it names. The admin chooses those URLs, so
+// with Config.HTTPClient nil the handler uses sso.NewPublicClient, which
+// connects only to public internet addresses: a URL leading to loopback,
+// a private network or a cloud metadata address (169.254.169.254)
+// reaches nothing, and the admin reads why in the warning or on the test
+// login page ("... is a loopback address; identity providers must be
+// reachable on the public internet, or set Config.AllowPrivateNetworks").
+// Config.AllowPrivateNetworks lifts this for identity providers on a
+// private network; a host's own HTTPClient is used as is.
+//
 // # Test login
 //
 // "Test login" runs a real login at the connection's IdP and shows every
