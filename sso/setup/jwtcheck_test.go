@@ -1,11 +1,13 @@
 package setup_test
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -277,5 +279,58 @@ func TestJWTCheckDoesNotConsumeTheToken(t *testing.T) {
 	}
 	if res := f.check(t, tok); res.Error != "" || decision(res, "replay").Outcome != "not checked" {
 		t.Fatalf("after the login the check says %+v", res)
+	}
+}
+
+// The check and the real JWT endpoint agree: a token the check refuses
+// does not log in either.
+func TestJWTCheckAgreesWithTheEndpoint(t *testing.T) {
+	for name, knob := range map[string]func(p *ssotest.JWTPartner){
+		"wrong key": func(p *ssotest.JWTPartner) { p.WrongKey = true },
+		"stale iat": func(p *ssotest.JWTPartner) { p.IssuedAt = -2 * time.Minute },
+		"alg none":  func(p *ssotest.JWTPartner) { p.Algorithm = "none" },
+		"no email":  func(p *ssotest.JWTPartner) { p.OmitEmail = true },
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newJWTFixture(t, nil)
+			f.e.now = time.Now()
+			f.admin = f.e.openLink(t, "acme")
+			knob(f.partner)
+			tok := f.token(t)
+			if res := f.check(t, tok); res.Error == "" {
+				t.Fatal("the check accepted the token")
+			}
+			user := f.e.client(t)
+			user.http.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			if res, _ := user.do("GET", "/sso/acme/jwt?jwt="+url.QueryEscape(tok), nil, ""); hasSession(res) {
+				t.Fatal("the endpoint logged the token in")
+			}
+		})
+	}
+}
+
+func TestJWTCheckSaysWhatBlocksARealLogin(t *testing.T) {
+	f := newJWTFixture(t, map[string]any{"disabled": true})
+	if d := decision(f.check(t, f.token(t)), "connection"); d.Outcome != "disabled" {
+		t.Fatalf("a disabled connection's check says %+v", d)
+	}
+	// A host-configured key reference is resolved through Config.Secrets;
+	// when it cannot be, the answer names the reference, never a key.
+	c, err := f.e.store.Connection(context.Background(), "acme", "partner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Disabled, c.Parameters.SharedSecret = false, "env:SSOKIT_TEST_SSO_KEY"
+	t.Setenv("SSOKIT_TEST_SSO_KEY", f.key)
+	if _, err := f.e.store.Put(context.Background(), "acme", *c); err != nil {
+		t.Fatal(err)
+	}
+	if res := f.check(t, f.token(t)); res.Error != "" || decision(res, "connection").Outcome != "" {
+		t.Fatalf("with the key in the environment: %+v", res)
+	}
+	os.Unsetenv("SSOKIT_TEST_SSO_KEY")
+	res := f.check(t, f.token(t))
+	if !strings.Contains(res.Error, "SSO key cannot be read") || !strings.Contains(res.Error, "SSOKIT_TEST_SSO_KEY") {
+		t.Fatalf("result %+v", res)
 	}
 }
