@@ -17,19 +17,28 @@ func jwtIssuer(tenant, id string) string {
 	return "urn:ssokit:jwt:" + url.PathEscape(tenant) + ":" + url.PathEscape(id)
 }
 
+// JWTVerifierConfig is the jwtsso configuration a partner JWT
+// connection's tokens are verified with: its SSO key, resolved through
+// secrets, and its remote login URL. The caller adds the clock, the
+// replay cache and the origin. The handler builds its verifiers from it,
+// and so does the setup package's token check, so both judge a token by
+// the same rules.
+func JWTVerifierConfig(c *Connection, secrets Secrets) (jwtsso.Config, error) {
+	secret, err := secrets.Resolve(c.Parameters.SharedSecret)
+	if err != nil {
+		return jwtsso.Config{}, err
+	}
+	return jwtsso.Config{Keys: []jwtsso.Key{{Secret: []byte(secret)}}, RemoteLoginURL: c.Parameters.RemoteLoginURL}, nil
+}
+
 // jwtVerifier builds the verifier of a JWT SSO connection.
 func (h *Handler) jwtVerifier(c *Connection) (*jwtsso.Verifier, error) {
-	secret, err := h.cfg.Secrets.Resolve(c.Parameters.SharedSecret)
+	cfg, err := JWTVerifierConfig(c, h.cfg.Secrets)
 	if err != nil {
 		return nil, err
 	}
-	return jwtsso.New(jwtsso.Config{
-		Keys:           []jwtsso.Key{{Secret: []byte(secret)}},
-		RemoteLoginURL: c.Parameters.RemoteLoginURL,
-		Origin:         h.origin,
-		ReplayCache:    h.cfg.ReplayCache,
-		Now:            h.cfg.Now,
-	})
+	cfg.Origin, cfg.ReplayCache, cfg.Now = h.origin, h.cfg.ReplayCache, h.cfg.Now
+	return jwtsso.New(cfg)
 }
 
 // startJWT sends the user to the partner's login script with return_to.

@@ -19,6 +19,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /connections/{id}/delete", h.authed(h.pageDelete))
 	m.HandleFunc("POST /connections/{id}/run", h.authed(h.pageRun))
 	m.HandleFunc("GET /connections/{id}/test", h.authed(h.pageTestStart))
+	m.HandleFunc("POST /connections/{id}/jwt-check", h.authed(h.pageJWTCheck))
 	m.HandleFunc("POST /test/saml/acs", h.serveTestACS)
 	m.HandleFunc("GET /test/oidc/callback", h.serveTestOIDCCallback)
 	m.HandleFunc("GET /test/result/{rid}", h.authed(h.pageTestResult))
@@ -31,6 +32,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("PUT /api/connections/{id}", h.authed(h.apiSave))
 	m.HandleFunc("DELETE /api/connections/{id}", h.authed(h.apiDelete))
 	m.HandleFunc("POST /api/connections/{id}/run", h.authed(h.apiRun))
+	m.HandleFunc("POST /api/connections/{id}/jwt-check", h.authed(h.apiJWTCheck))
 	m.HandleFunc("POST /api/scim/token", h.authed(h.apiSCIMRotate))
 	m.HandleFunc("DELETE /api/scim/token", h.authed(h.apiSCIMRevoke))
 	m.HandleFunc("GET /api/audit", h.authed(h.apiAudit))
@@ -101,6 +103,8 @@ func errorStatus(err error) (int, APIError) {
 		return http.StatusConflict, APIError{Error: "the connection was changed by someone else; reload it and apply your change again"}
 	case errors.Is(err, sso.ErrNotFound):
 		return http.StatusNotFound, APIError{Error: "no such connection"}
+	case errors.Is(err, ErrNotJWT):
+		return http.StatusUnprocessableEntity, APIError{Error: err.Error()}
 	case errors.Is(err, errNoDelete):
 		return http.StatusNotImplemented, APIError{Error: err.Error()}
 	}

@@ -36,6 +36,7 @@
 //	PUT    api/connections/{id}          update: version is the version read; stale → 409
 //	DELETE api/connections/{id}?version= delete (stores implementing Deleter), else 501
 //	POST   api/connections/{id}/run      run the test expressions on pasted claims (RunRequest)
+//	POST   api/connections/{id}/jwt-check  check a partner's JWT: {"token": "..."} → TestResult
 //	POST   api/scim/token                new SCIM token (shown once) and the SCIM base URL
 //	DELETE api/scim/token                revoke the tenant's SCIM token
 //	GET    api/scim/requests             latest SCIM requests with their status (Config.SCIMRequests)
@@ -45,6 +46,7 @@
 //	POST   api/domains/{domain}/verify   look the TXT record up now → VerifyResult
 //	POST   api/domains/{domain}/subdomains  {"include": true|false}
 //	GET    connections/{id}/test?csrf=   start a test login (page)
+//	POST   connections/{id}/jwt-check    "Check a token" form of a JWT connection (page)
 //	POST   test/saml/acs                 a SAML test login's ACS
 //	GET    test/oidc/callback            an OIDC test login's redirect URI
 //	GET    test/result/{id}              a test login's result (the session's tenant only)
@@ -112,6 +114,25 @@
 // signed cookie; the result is kept ten minutes in memory and shown only
 // to a session of the same tenant.
 //
+// Partner JWT connections have "Check a token" instead ([Handler.CheckJWT]):
+// the partner's developer pastes a token their login script produced, and
+// it is verified as the sso JWT endpoint would verify it: the verifier is
+// built by sso.JWTVerifierConfig from the stored SSO key (through
+// Config.Secrets) with Config.Now, so signature, HS256 only, the iat
+// window, exp and nbf, the required iat, jti and email and the email's
+// form are the real rules. The answer is the same TestResult: the claims
+// received (document JWT) and the decisions (signature, time window with
+// the instant the token stops working, email, whether the email's domain
+// is verified for the tenant when Config.Domains can tell, mapping and
+// test expressions through Config.SSO's DryRun). A refused token is a
+// TestResult whose Error starts with the rule it broke (signature, time
+// window, algorithm, claims, email, format, size) and says what to change.
+// Replay is not checked: the check uses a replay cache that records
+// nothing, so a checked token still signs in once through the real
+// endpoint. Tokens over MaxCheckTokenBytes are refused before anything
+// else; the SSO key is never shown. A connection of another kind answers
+// 422.
+//
 // # Pages
 //
 // GET / shows, without JavaScript: the values to copy into the IdP (ACS
@@ -122,7 +143,8 @@
 // partner JWT; the connection form (metadata URL or XML or issuer + SSO
 // URL + certificate; discovery endpoint, client id and secret or a
 // generated key pair; mapping attribute names, a group table, test
-// expressions with Run, mode, group sync); the SCIM token; the last
+// expressions with Run, mode, group sync); Test login on SAML and OpenID
+// Connect connections and Check a token on partner JWT ones; the SCIM token; the last
 // login's claims (with Config.SSO); the domains with their TXT records
 // (with Config.Domains); and the audit log. Validation problems
 // are shown next to their field.

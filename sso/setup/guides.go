@@ -38,5 +38,6 @@ var guides = []guide{
 	{Key: "jwt", Title: "Partner-signed JWT", Kind: "jwt", Steps: []string{
 		"Save with Generate SSO key ticked: the key is shown once; give it to the partner's administrator.",
 		"The partner signs HS256 tokens with it and sends users to the JWT login URL below.",
+		"While writing the login script, paste a token it produced into Check a token on the connection: it says whether the token would be accepted and why (the token is not used up).",
 	}},
 }

@@ -42,10 +42,13 @@ type TestResult struct {
 	Received   []Received     `json:"received,omitempty"`
 	Report     *policy.Report `json:"report,omitempty"`
 	Decisions  []Decision     `json:"decisions,omitempty"`
+	// PastedToken is true for a check of a pasted partner JWT
+	// ([Handler.CheckJWT]) rather than a login at an IdP.
+	PastedToken bool `json:"pastedToken,omitempty"`
 }
 
 // Received is one attribute or claim as the IdP sent it; Document is
-// SAML, IDTOKEN, ACCESSTOKEN or USERINFO.
+// SAML, IDTOKEN, ACCESSTOKEN, USERINFO or JWT (a pasted partner token).
 type Received struct {
 	Document string `json:"document"`
 	Name     string `json:"name"`
@@ -107,7 +110,7 @@ func (h *Handler) pageTestStart(w http.ResponseWriter, r *http.Request, s sessio
 		return
 	}
 	if c.Kind != sso.KindSAML {
-		h.render(w, r, s, http.StatusNotImplemented, &pageData{FormError: "test login runs for SAML and OpenID Connect connections"})
+		h.render(w, r, s, http.StatusNotImplemented, &pageData{FormError: "test login runs for SAML and OpenID Connect connections; for a partner JWT connection paste a token into Check a token"})
 		return
 	}
 	sp, err := h.testSP(r.Context(), s.tenant, c)

@@ -132,19 +132,33 @@ func (h *Handler) explainOIDC(ctx context.Context, res *TestResult, c *sso.Conne
 	if c.EmailPattern != "" {
 		d("emailPattern", "checked at login", "the email must match "+c.EmailPattern)
 	}
+	h.explainClaims(ctx, res, c, tok.IDToken.Claims, "idtoken:", "was not in the ID token (it may come from userinfo or the access token)",
+		policy.Documents{IDToken: tok.IDToken.Claims, AccessToken: tok.AccessTokenClaims, UserInfo: tok.UserInfo})
+}
+
+// explainClaims adds the decisions that follow from a JSON claims
+// document (an ID token, a partner JWT): the mapped claims (prefix is
+// the mapping's document prefix, missing says why an absent claim may
+// still arrive), the group table rows, provisioning, mode and the test
+// expressions run on docs.
+func (h *Handler) explainClaims(ctx context.Context, res *TestResult, c *sso.Connection, claims map[string]any,
+	prefix, missing string, docs policy.Documents) {
+	d := func(rule, outcome, why string) {
+		res.Decisions = append(res.Decisions, Decision{Rule: rule, Outcome: outcome, Why: why})
+	}
 	for _, key := range []string{"spaceName", "spaceRole", "groups"} {
 		name := c.Parameters.ClaimMapping[key]
 		if name == "" {
 			continue
 		}
-		if v, ok := tok.IDToken.Claims[strings.TrimPrefix(name, "idtoken:")]; ok {
+		if v, ok := claims[strings.TrimPrefix(name, prefix)]; ok {
 			j, _ := json.Marshal(v)
 			d(key, "mapped", "claim "+name+" gave "+string(j))
 		} else {
-			d(key, "not in the ID token", "claim "+name+" was not in the ID token (it may come from userinfo or the access token)")
+			d(key, "not in the token", "claim "+name+" "+missing)
 		}
 	}
-	groups, _ := tok.IDToken.Claims["groups"].([]any)
+	groups, _ := claims["groups"].([]any)
 	for _, rule := range c.Mapping.Permissions {
 		in := false
 		for _, g := range groups {
@@ -158,20 +172,20 @@ func (h *Handler) explainOIDC(ctx context.Context, res *TestResult, c *sso.Conne
 	}
 	d("provisioning", orDefault(string(c.Provisioning), "existing-only"), "no user is created or updated by a test login")
 	d("mode", orDefault(string(c.Mode), "optional"), "mode required enforces SSO for the tenant")
-	if h.cfg.SSO != nil {
-		rep, err := h.cfg.SSO.DryRun(ctx, res.Tenant, c.ID, policy.Documents{IDToken: tok.IDToken.Claims,
-			AccessToken: tok.AccessTokenClaims, UserInfo: tok.UserInfo})
-		if err != nil {
-			d("test expressions", "error", err.Error())
-			return
+	if h.cfg.SSO == nil {
+		return
+	}
+	rep, err := h.cfg.SSO.DryRun(ctx, res.Tenant, c.ID, docs)
+	if err != nil {
+		d("test expressions", "error", err.Error())
+		return
+	}
+	res.Report = &rep
+	for _, e := range rep.Result.Expressions {
+		out, why := "passed", "the expression is true"
+		if !e.Passed {
+			out, why = "failed", e.Reason
 		}
-		res.Report = &rep
-		for _, e := range rep.Result.Expressions {
-			out, why := "passed", "the expression is true"
-			if !e.Passed {
-				out, why = "failed", e.Reason
-			}
-			d("expression "+e.Source, out, why)
-		}
+		d("expression "+e.Source, out, why)
 	}
 }
