@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -140,15 +139,7 @@ func (h *Handler) explainJWT(ctx context.Context, res *TestResult, c *sso.Connec
 	if doc == nil {
 		doc = map[string]any{}
 	}
-	keys := make([]string, 0, len(doc))
-	for k := range doc {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		v, _ := json.Marshal(doc[k])
-		res.Received = append(res.Received, Received{Document: "JWT", Name: k, Value: string(v)})
-	}
+	res.receive("JWT", doc)
 	// The login's claims document: claim names are case-insensitive for
 	// partners, so the normalised email is set under "email".
 	doc["email"] = cl.Email

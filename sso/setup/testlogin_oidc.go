@@ -99,22 +99,25 @@ func (h *Handler) serveTestOIDCCallback(w http.ResponseWriter, r *http.Request) 
 	http.Redirect(w, r, h.base+"/test/result/"+id, http.StatusSeeOther)
 }
 
+// receive lists the claims of one document, sorted by name, with their
+// values as JSON.
+func (res *TestResult) receive(doc string, m map[string]any) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v, _ := json.Marshal(m[k])
+		res.Received = append(res.Received, Received{Document: doc, Name: k, Value: string(v)})
+	}
+}
+
 func (h *Handler) explainOIDC(ctx context.Context, res *TestResult, c *sso.Connection, tok *oidc.Tokens) {
 	res.Issuer, res.Subject = tok.IDToken.Issuer, tok.Subject
-	add := func(doc string, m map[string]any) {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			v, _ := json.Marshal(m[k])
-			res.Received = append(res.Received, Received{Document: doc, Name: k, Value: string(v)})
-		}
-	}
-	add("IDTOKEN", tok.IDToken.Claims)
-	add("ACCESSTOKEN", tok.AccessTokenClaims)
-	add("USERINFO", tok.UserInfo)
+	res.receive("IDTOKEN", tok.IDToken.Claims)
+	res.receive("ACCESSTOKEN", tok.AccessTokenClaims)
+	res.receive("USERINFO", tok.UserInfo)
 	d := func(rule, outcome, why string) {
 		res.Decisions = append(res.Decisions, Decision{Rule: rule, Outcome: outcome, Why: why})
 	}
