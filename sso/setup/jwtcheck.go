@@ -159,7 +159,7 @@ func (h *Handler) explainJWT(ctx context.Context, res *TestResult, c *sso.Connec
 		tokenDeadline(cl, margin).UTC().Format(time.RFC3339))
 	d("time window", "accepted", why)
 	d("claims", "present", "iat, jti and email (names match in any letter case)")
-	d("email", "accepted", cl.Email+" (trimmed and lower-cased); the user is matched by this address, no account is created")
+	d("email", "accepted", cl.Email+" (trimmed and lower-cased); the user is found by this address (see provisioning below)")
 	h.explainTrust(ctx, res, cl.Email)
 	if c.EmailPattern != "" {
 		d("emailPattern", "checked at login", "the email must match "+c.EmailPattern)
