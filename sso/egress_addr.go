@@ -88,36 +88,39 @@ func embedded(v4 netip.Addr, form string) string {
 	return ""
 }
 
-func v4Reason(ip netip.Addr) string {
+// basicReason names the classes net/netip knows, for either family;
+// private is how the family calls its private range.
+func basicReason(ip netip.Addr, private string) string {
 	switch {
 	case ip.IsUnspecified():
 		return "an unspecified address"
 	case ip.IsLoopback():
 		return "a loopback address"
 	case ip.IsPrivate():
-		return "a private address"
+		return private
 	case ip.IsLinkLocalUnicast():
 		return "a link-local address"
 	case ip.IsMulticast():
 		return "a multicast address"
-	case ip == broadcast:
+	}
+	return ""
+}
+
+func v4Reason(ip netip.Addr) string {
+	if r := basicReason(ip, "a private address"); r != "" {
+		return r
+	}
+	if ip == broadcast {
 		return "the broadcast address"
 	}
 	return lookup(specialV4, ip)
 }
 
 func v6Reason(ip netip.Addr) string {
+	if r := basicReason(ip, "a private (unique local) address"); r != "" {
+		return r
+	}
 	switch {
-	case ip.IsUnspecified():
-		return "an unspecified address"
-	case ip.IsLoopback():
-		return "a loopback address"
-	case ip.IsPrivate():
-		return "a private (unique local) address"
-	case ip.IsLinkLocalUnicast():
-		return "a link-local address"
-	case ip.IsMulticast():
-		return "a multicast address"
 	case v4Compatible.Contains(ip):
 		if r := embedded(last4(ip), "IPv4-compatible"); r != "" {
 			return r
