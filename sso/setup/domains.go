@@ -80,7 +80,7 @@ func (h *Handler) domainView(d domains.Domain) DomainView {
 		v.Status = "pending: publish the TXT record below, then press Verify now; not trusted yet"
 		v.RecordName, v.RecordValue = h.cfg.Domains.RecordName(d.Name), d.Token
 	default:
-		v.Status = "failed: not verified in time; claim it again for a new token"
+		v.Status = "failed: not verified in time (or moved to another organisation by the operator); not trusted. Claim it again to start over with a new token"
 	}
 	if !d.LastCheckedAt.IsZero() {
 		t := d.LastCheckedAt.UTC()
