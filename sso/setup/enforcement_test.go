@@ -78,6 +78,10 @@ func TestBreakGlassByAPIAppliesToPasswordLogins(t *testing.T) {
 	if err := passwordLogin(e.sso, "acme", false, false); !refused(err) {
 		t.Fatalf("ordinary password login with break-glass allowed: %v, want SSO required", err)
 	}
+	pending := sso.PasswordRequest{Tenant: "acme", BreakGlass: true, User: sso.User{ID: "u-pat", Tenant: "acme", Pending: true}}
+	if err := e.sso.CheckPasswordLogin(t.Context(), pending); !refused(err) || !strings.Contains(v.Status, "still pending have no password") {
+		t.Fatalf("pending user through break-glass: %v; the status says %q", err, v.Status)
+	}
 
 	c.json("PUT", "/setup/api/tenant", map[string]any{"allowBreakGlass": false}, 200, &v)
 	if v.AllowBreakGlass || !strings.HasPrefix(v.BreakGlass, "refused") {
