@@ -28,12 +28,6 @@ func (e *ConflictError) Error() string {
 // Unwrap returns sso.ErrConflict.
 func (e *ConflictError) Unwrap() error { return sso.ErrConflict }
 
-// TenantSettings are a tenant's own switches (see sso.Tenant).
-type TenantSettings struct {
-	SingleIAM       bool
-	AllowBreakGlass bool
-}
-
 func notFound(what string) error { return fmt.Errorf("sqlstore: %s: %w", what, sso.ErrNotFound) }
 
 // Tenant implements sso.ConnectionStore: the tenant's settings and
@@ -129,37 +123,6 @@ func (s *Store) ensureTenant(ctx context.Context, q querier, slug string) error 
 		return fmt.Errorf("sqlstore: create tenant: %w", err)
 	}
 	return nil
-}
-
-// SetTenant creates a tenant or changes its settings. The tenant with
-// the new settings is validated (sso.Validate) first.
-func (s *Store) SetTenant(ctx context.Context, slug string, ts TenantSettings) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.ensureTenant(ctx, tx, slug); err != nil {
-			return err
-		}
-		t, err := s.loadTenant(ctx, tx, slug, true)
-		if err != nil {
-			return err
-		}
-		var changed []string
-		if t.SingleIAM != ts.SingleIAM {
-			changed = append(changed, "singleIAM")
-		}
-		if t.AllowBreakGlass != ts.AllowBreakGlass {
-			changed = append(changed, "allowBreakGlass")
-		}
-		t.SingleIAM, t.AllowBreakGlass = ts.SingleIAM, ts.AllowBreakGlass
-		if err := sso.Validate([]sso.Tenant{*t}, s.secrets); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, s.q("UPDATE ssokit_tenants SET single_iam = ?, allow_break_glass = ? WHERE slug = ?"),
-			ts.SingleIAM, ts.AllowBreakGlass, slug)
-		if err != nil {
-			return wrapWrite(err)
-		}
-		return s.audit(ctx, tx, slug, ActionTenantUpdate, "", changed)
-	})
 }
 
 // Put creates or replaces a connection of an existing or new tenant, like

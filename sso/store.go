@@ -120,6 +120,28 @@ func (s *MemoryStore) Put(_ context.Context, slug string, c Connection) (int64, 
 	return c.Version, nil
 }
 
+// SetAllowBreakGlass switches [Tenant.AllowBreakGlass] of an existing or
+// new tenant, like Put: the tenant with the change is validated first and
+// replaces the stored one only if valid. Connection versions do not
+// change, since no connection does; [Handler.CheckPasswordLogin] reads
+// the setting on every password login, so it applies to the next one.
+func (s *MemoryStore) SetAllowBreakGlass(_ context.Context, slug string, allow bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tenants[slug]
+	if t == nil {
+		t = &Tenant{Slug: slug}
+	} else {
+		t = cloneTenant(t)
+	}
+	t.AllowBreakGlass = allow
+	if err := Validate([]Tenant{*t}, s.secrets); err != nil {
+		return err
+	}
+	s.tenants[slug] = t
+	return nil
+}
+
 // FileStore is the read-only [ConnectionStore] of a configuration file.
 type FileStore struct{ mem *MemoryStore }
 

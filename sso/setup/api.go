@@ -38,6 +38,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /api/audit", h.authed(h.apiAudit))
 	m.HandleFunc("GET /api/scim/requests", h.authed(h.apiSCIMRequests))
 	h.domainRoutes(m)
+	h.enforcementRoutes(m)
 	h.mux = m
 }
 
@@ -105,7 +106,7 @@ func errorStatus(err error) (int, APIError) {
 		return http.StatusNotFound, APIError{Error: "no such connection"}
 	case errors.Is(err, ErrNotJWT):
 		return http.StatusUnprocessableEntity, APIError{Error: err.Error()}
-	case errors.Is(err, errNoDelete):
+	case errors.Is(err, errNoDelete), errors.Is(err, errNoBreakGlass):
 		return http.StatusNotImplemented, APIError{Error: err.Error()}
 	}
 	return http.StatusInternalServerError, APIError{Error: "internal error"}

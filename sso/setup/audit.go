@@ -16,8 +16,9 @@ type AuditEvent struct {
 	Action     string    `json:"action"`
 	Connection string    `json:"connection,omitempty"`
 	Fields     []string  `json:"fields,omitempty"`
-	// Domain and Detail are set for domain actions: which domain, and
-	// the outcome in words (never the verification token).
+	// Domain is set for domain actions: which domain. Detail is the
+	// outcome in words for domain actions (never the verification token)
+	// and the new value, on or off, for tenant.break_glass.
 	Domain string `json:"domain,omitempty"`
 	Detail string `json:"detail,omitempty"`
 }

@@ -45,6 +45,9 @@
 //	POST   api/domains                   claim: {"domain": "example.com"}; the TXT record to publish
 //	POST   api/domains/{domain}/verify   look the TXT record up now → VerifyResult
 //	POST   api/domains/{domain}/subdomains  {"include": true|false}
+//	GET    api/tenant                    enforcement and the tenant's settings (TenantView)
+//	PUT    api/tenant                    {"allowBreakGlass": true|false} (stores implementing BreakGlassSetter), else 501
+//	POST   tenant/break-glass            the Enforcement form: allow=1 allows break-glass logins, else refuses them
 //	GET    connections/{id}/test?csrf=   start a test login (page)
 //	POST   connections/{id}/jwt-check    "Check a token" form of a JWT connection (page)
 //	POST   test/saml/acs                 a SAML test login's ACS
@@ -74,6 +77,21 @@
 // domain.conflict. Manual verification and transfers are not offered
 // here: they are operator actions (domains.Service.VerifyManually and
 // Transfer, with the operator's name and reason).
+//
+// # Enforcement
+//
+// The Enforcement section and GET api/tenant say whether SSO is required
+// for the tenant (an enabled connection with mode required, the rule of
+// sso.Handler's CheckPasswordLogin and RequiresSSO) and who may still use
+// a password then: users the host marks privileged always may, pending
+// SCIM users never, and a login through the host's break-glass path may
+// if the tenant allows break-glass logins (sso.Tenant.AllowBreakGlass).
+// The admin switches that setting here when the Store implements
+// [BreakGlassSetter] (*sso.MemoryStore and the reference SQL store do);
+// otherwise it is shown read-only and the writes answer 501. Each switch
+// is audited as tenant.break_glass with Detail on or off, for the
+// session's tenant only. SingleIAM (one identity provider at a time) is
+// the vendor's setting: shown and explained when set, never editable.
 //
 // # Secrets
 //
@@ -144,8 +162,9 @@
 // URL + certificate; discovery endpoint, client id and secret or a
 // generated key pair; mapping attribute names, a group table, test
 // expressions with Run, mode, group sync); Test login on SAML and OpenID
-// Connect connections and Check a token on partner JWT ones; the SCIM token; the last
-// login's claims (with Config.SSO); the domains with their TXT records
-// (with Config.Domains); and the audit log. Validation problems
+// Connect connections and Check a token on partner JWT ones; whether SSO
+// is enforced, with the break-glass switch (Enforcement); the SCIM token;
+// the last login's claims (with Config.SSO); the domains with their TXT
+// records (with Config.Domains); and the audit log. Validation problems
 // are shown next to their field.
 package setup

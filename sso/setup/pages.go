@@ -50,6 +50,8 @@ type pageData struct {
 	DomainsOn   bool
 	Domains     []DomainView
 	DomainInput string
+	// Enforcement is the tenant's enforcement and break-glass setting.
+	Enforcement TenantView
 }
 
 // errFor returns the messages of the problems at field or below it.
@@ -86,6 +88,10 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, s session, stat
 	d.RedirectBase = h.ssoBase + "/" + url.PathEscape(s.tenant) + "/oidc/callback/"
 	if h.cfg.SCIMRequests != nil {
 		d.SCIMLog, _ = h.cfg.SCIMRequests(ctx, s.tenant, 20)
+	}
+	if d.Enforcement, err = h.tenantView(ctx, s.tenant); err != nil {
+		http.Error(w, "setup: cannot read the tenant's settings", http.StatusInternalServerError)
+		return
 	}
 	if d.DomainsOn = h.cfg.Domains != nil; d.DomainsOn {
 		if d.Domains, err = h.domainViews(ctx, s.tenant); err != nil {
