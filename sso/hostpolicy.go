@@ -40,7 +40,7 @@ func (h *Handler) CheckPasswordLogin(ctx context.Context, req PasswordRequest) e
 		return newError(CodeUnavailable, err)
 	}
 	for _, c := range t.Connections {
-		if c.required() {
+		if c.Required() {
 			if req.BreakGlass && t.AllowBreakGlass {
 				return nil
 			}
@@ -66,7 +66,7 @@ func (h *Handler) RequiresSSO(ctx context.Context, tenant string) (bool, error) 
 		return false, newError(CodeUnavailable, err)
 	}
 	for i := range t.Connections {
-		if t.Connections[i].required() {
+		if t.Connections[i].Required() {
 			return true, nil
 		}
 	}

@@ -79,7 +79,7 @@ func pickConnection(t *Tenant, id, domain string) (*Connection, error) {
 			return c, nil
 		}
 		enabled = append(enabled, c)
-		if c.required() {
+		if c.Required() {
 			required = append(required, c)
 		}
 		if domain != "" && c.servesDomain(domain) {

@@ -207,8 +207,9 @@ func (c *Connection) connectionID() string {
 	return string(c.Kind)
 }
 
-// required reports whether the connection is enabled and required.
-func (c *Connection) required() bool { return !c.Disabled && c.Mode == ModeRequired }
+// Required reports whether the connection is enabled and its mode is
+// required: the tenant then enforces SSO (see [Handler.RequiresSSO]).
+func (c *Connection) Required() bool { return !c.Disabled && c.Mode == ModeRequired }
 
 // displayName returns the login button label.
 func (c *Connection) displayName() string {

@@ -79,7 +79,7 @@ var errBreakGlassMissing = errors.New(`setup: send {"allowBreakGlass": true} or 
 func requiredConnections(t *sso.Tenant) []string {
 	out := []string{}
 	for _, c := range t.Connections {
-		if !c.Disabled && c.Mode == sso.ModeRequired {
+		if c.Required() {
 			out = append(out, c.ID)
 		}
 	}
