@@ -211,6 +211,8 @@ func domainErrorStatus(err error) (int, APIError, bool) {
 			": it was not verified in time; claim it again to get a new token"}, true
 	case errors.As(err, &nf), errors.Is(err, domains.ErrNotFound):
 		return http.StatusNotFound, APIError{Error: "your organisation has not claimed this domain"}, true
+	case errors.Is(err, domains.ErrStale), errors.Is(err, domains.ErrExists):
+		return http.StatusConflict, APIError{Error: "the domain was changed at the same time by another request or by the background checks; reload and try again"}, true
 	}
 	return 0, APIError{}, false
 }
