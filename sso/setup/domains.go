@@ -145,7 +145,9 @@ func (h *Handler) claimDomain(ctx context.Context, s session, name string) (Doma
 	if err != nil {
 		return DomainView{}, err
 	}
-	h.auditDomain(ctx, s, "domain.claim", d.Name, "pending: "+d.LastResult)
+	// Claiming a name the tenant already holds returns that record, which
+	// may be verified already.
+	h.auditDomain(ctx, s, "domain.claim", d.Name, string(d.State)+": "+d.LastResult)
 	return h.domainView(d), nil
 }
 

@@ -316,3 +316,22 @@ func TestConnectionWarnsAboutUnverifiedRoutingDomains(t *testing.T) {
 		t.Fatalf("warnings after verifying the domain: %+v", v.Warnings)
 	}
 }
+
+// Claiming a domain the tenant has already verified changes nothing; the
+// page and the audit log say it is verified, not pending.
+func TestDomainsClaimingAVerifiedDomainSaysSo(t *testing.T) {
+	e := newEnv(t)
+	c := e.openLink(t, "acme")
+	res, body := c.form("/setup/domains", url.Values{"domain": {"acme.example"}})
+	if res.StatusCode != 200 || !strings.Contains(body, "acme.example is already verified") || strings.Contains(body, "Claimed acme.example") {
+		t.Fatalf("claiming a verified domain: %d %s", res.StatusCode, body)
+	}
+	var ev []setup.AuditEvent
+	c.json("GET", "/setup/api/audit", nil, 200, &ev)
+	if len(ev) == 0 || ev[0].Action != "domain.claim" || !strings.HasPrefix(ev[0].Detail, "verified: ") {
+		t.Fatalf("audit %+v, want domain.claim with detail verified: ...", ev)
+	}
+	if d, _ := findDomain(t, c, "acme.example"); d.State != domains.Verified {
+		t.Fatalf("the claim changed the verified domain: %+v", d)
+	}
+}
