@@ -210,7 +210,7 @@ func domainErrorStatus(err error) (int, APIError, bool) {
 			" right now (timeout or DNS server failure); nothing was changed, try again in a minute"}, true
 	case errors.As(err, &se):
 		return http.StatusConflict, APIError{Error: se.Name + " is " + string(se.State) +
-			": it was not verified in time; claim it again to get a new token"}, true
+			" (not verified in time, or moved to another organisation by the operator): claim it again to get a new token"}, true
 	case errors.As(err, &nf), errors.Is(err, domains.ErrNotFound):
 		return http.StatusNotFound, APIError{Error: "your organisation has not claimed this domain"}, true
 	case errors.Is(err, domains.ErrStale), errors.Is(err, domains.ErrExists):

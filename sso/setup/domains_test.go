@@ -335,3 +335,18 @@ func TestDomainsClaimingAVerifiedDomainSaysSo(t *testing.T) {
 		t.Fatalf("the claim changed the verified domain: %+v", d)
 	}
 }
+
+// A domain an operator moved to another organisation is failed for its
+// former holder; Verify now does not claim it simply ran out of time.
+func TestDomainsVerifyAfterTransferNamesTheTransfer(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.dom.Transfer(t.Context(), "globex", "acme.example", domains.Override{Operator: "ops", Reason: "ticket 9"}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.openLink(t, "acme")
+	var body setup.APIError
+	c.json("POST", "/setup/api/domains/acme.example/verify", nil, http.StatusConflict, &body)
+	if !strings.Contains(body.Error, "moved to another organisation") || strings.Contains(body.Error, "globex") {
+		t.Fatalf("verify after a transfer: %q", body.Error)
+	}
+}
