@@ -106,7 +106,13 @@ func (h *Handler) domainWarnings(ctx context.Context, tenant string, c sso.Conne
 	}
 	var out []Warning
 	for _, name := range c.Domains {
-		if !coveredBy(ds, strings.ToLower(strings.TrimSuffix(name, "."))) {
+		// Records hold canonical (ASCII) names: bücher.example is
+		// recorded as xn--bcher-kva.example.
+		canon, err := domains.Normalize(name)
+		if err != nil {
+			canon = strings.ToLower(strings.TrimSuffix(name, "."))
+		}
+		if !coveredBy(ds, canon) {
 			out = append(out, Warning{Field: "domains", Message: name +
 				" is not verified for your organisation: logins are not routed by it until you verify it under Domains"})
 		}

@@ -350,3 +350,22 @@ func TestDomainsVerifyAfterTransferNamesTheTransfer(t *testing.T) {
 		t.Fatalf("verify after a transfer: %q", body.Error)
 	}
 }
+
+// A routing domain written in Unicode is matched against its verified
+// record, which holds the ASCII form.
+func TestConnectionRoutingDomainInUnicodeIsMatched(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.dom.VerifyManually(t.Context(), "acme", "bücher.example", domains.Override{Operator: "ops", Reason: "fixture"}); err != nil {
+		t.Fatal(err)
+	}
+	idp := ssotest.NewSAMLIdP(ssotest.SAMLUser{NameID: "ada@acme.example"})
+	t.Cleanup(idp.Close)
+	c := e.openLink(t, "acme")
+	in := map[string]any{"id": "okta", "kind": "saml", "domains": []string{"Bücher.example"},
+		"parameters": map[string]any{"metadataUrl": idp.URL + "/metadata"}}
+	var res setup.SaveResult
+	c.json("POST", "/setup/api/connections", in, 201, &res)
+	if len(res.Connection.Warnings) != 0 {
+		t.Fatalf("warnings %+v for a verified domain", res.Connection.Warnings)
+	}
+}
