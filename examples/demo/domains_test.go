@@ -211,3 +211,21 @@ func TestBackgroundDomainEventsAreAudited(t *testing.T) {
 		}
 	}
 }
+
+// An operator's transfer is in the change log of the tenant that lost
+// the domain, not only of the one that received it.
+func TestTransferIsAuditedForTheFormerHolder(t *testing.T) {
+	a, _ := startDemo(t)
+	if _, err := a.domains.Transfer(t.Context(), "globex", "acme.example", domains.Override{Operator: "ops", Reason: "ticket 7"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tenant := range []string{"acme", "globex"} {
+		log, err := a.store.AuditLog(t.Context(), tenant, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(log) == 0 || log[0].Action != "domain.transferred" || log[0].Target != "acme.example" || log[0].Actor != "ops" {
+			t.Errorf("%s's latest audit event %+v, want the transfer of acme.example by ops", tenant, log)
+		}
+	}
+}

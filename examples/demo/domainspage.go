@@ -139,8 +139,9 @@ func (a *app) startDomainChecks(log *slog.Logger) {
 
 // auditDomainEvent keeps in the store's audit log the domain changes no
 // admin made: a claim that ran out of time, a record that disappeared, a
-// transfer. Claims and checks made on the setup pages are recorded there,
-// with the admin's name.
+// transfer (in the logs of both the tenant that received the domain and
+// the one that lost it). Claims and checks made on the setup pages are
+// recorded there, with the admin's name.
 func (a *app) auditDomainEvent(e domains.Event) {
 	switch e.Kind {
 	case domains.EventFailed, domains.EventRecheckLost, domains.EventTransferred:
@@ -151,6 +152,12 @@ func (a *app) auditDomainEvent(e domains.Event) {
 	if actor == "" {
 		actor = "domain checks"
 	}
-	_ = a.store.RecordAudit(context.Background(), sqlstore.AuditEvent{Tenant: e.Tenant, Actor: actor,
-		Action: string(e.Kind), Target: e.Domain})
+	tenants := []string{e.Tenant}
+	if e.Kind == domains.EventTransferred && e.FromTenant != "" {
+		tenants = append(tenants, e.FromTenant)
+	}
+	for _, t := range tenants {
+		_ = a.store.RecordAudit(context.Background(), sqlstore.AuditEvent{Tenant: t, Actor: actor,
+			Action: string(e.Kind), Target: e.Domain})
+	}
 }

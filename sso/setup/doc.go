@@ -71,7 +71,8 @@
 // problem on field domain; a domain another organisation has verified is
 // 409 without naming it; a DNS timeout or server failure is 503 "try
 // again" and changes nothing; an expired claim is 409 until claimed
-// again; another tenant's domain is 404. The token is shown only while
+// again; another tenant's domain is 404; a change that lost to a
+// concurrent write of the same record is 409 "try again". The token is shown only while
 // the domain is pending and never written to the audit log, which
 // records domain.claim, domain.verify, domain.subdomains and
 // domain.conflict. Manual verification and transfers are not offered

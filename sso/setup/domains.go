@@ -106,7 +106,13 @@ func (h *Handler) domainWarnings(ctx context.Context, tenant string, c sso.Conne
 	}
 	var out []Warning
 	for _, name := range c.Domains {
-		if !coveredBy(ds, strings.ToLower(strings.TrimSuffix(name, "."))) {
+		// Records hold canonical (ASCII) names: bücher.example is
+		// recorded as xn--bcher-kva.example.
+		canon, err := domains.Normalize(name)
+		if err != nil {
+			canon = strings.ToLower(strings.TrimSuffix(name, "."))
+		}
+		if !coveredBy(ds, canon) {
 			out = append(out, Warning{Field: "domains", Message: name +
 				" is not verified for your organisation: logins are not routed by it until you verify it under Domains"})
 		}
@@ -145,7 +151,9 @@ func (h *Handler) claimDomain(ctx context.Context, s session, name string) (Doma
 	if err != nil {
 		return DomainView{}, err
 	}
-	h.auditDomain(ctx, s, "domain.claim", d.Name, "pending: "+d.LastResult)
+	// Claiming a name the tenant already holds returns that record, which
+	// may be verified already.
+	h.auditDomain(ctx, s, "domain.claim", d.Name, string(d.State)+": "+d.LastResult)
 	return h.domainView(d), nil
 }
 
@@ -208,9 +216,11 @@ func domainErrorStatus(err error) (int, APIError, bool) {
 			" right now (timeout or DNS server failure); nothing was changed, try again in a minute"}, true
 	case errors.As(err, &se):
 		return http.StatusConflict, APIError{Error: se.Name + " is " + string(se.State) +
-			": it was not verified in time; claim it again to get a new token"}, true
+			" (not verified in time, or moved to another organisation by the operator): claim it again to get a new token"}, true
 	case errors.As(err, &nf), errors.Is(err, domains.ErrNotFound):
 		return http.StatusNotFound, APIError{Error: "your organisation has not claimed this domain"}, true
+	case errors.Is(err, domains.ErrStale), errors.Is(err, domains.ErrExists):
+		return http.StatusConflict, APIError{Error: "the domain was changed at the same time by another request or by the background checks; reload and try again"}, true
 	}
 	return 0, APIError{}, false
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+
+	"github.com/ssokit/ssokit/domains"
 )
 
 // domainRoutes adds the domains section's routes when Config.Domains is
@@ -88,8 +90,11 @@ func (h *Handler) pageClaimDomain(w http.ResponseWriter, r *http.Request, s sess
 		h.pageError(w, r, s, err, &pageData{DomainInput: name})
 		return
 	}
-	h.render(w, r, s, http.StatusOK, &pageData{Notice: "Claimed " + v.Name +
-		": publish the TXT record shown under Domains, then press Verify now."})
+	notice := "Claimed " + v.Name + ": publish the TXT record shown under Domains, then press Verify now."
+	if v.State == domains.Verified {
+		notice = v.Name + " is already verified for your organisation."
+	}
+	h.render(w, r, s, http.StatusOK, &pageData{Notice: notice})
 }
 
 func (h *Handler) pageVerifyDomain(w http.ResponseWriter, r *http.Request, s session) {

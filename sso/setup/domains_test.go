@@ -316,3 +316,56 @@ func TestConnectionWarnsAboutUnverifiedRoutingDomains(t *testing.T) {
 		t.Fatalf("warnings after verifying the domain: %+v", v.Warnings)
 	}
 }
+
+// Claiming a domain the tenant has already verified changes nothing; the
+// page and the audit log say it is verified, not pending.
+func TestDomainsClaimingAVerifiedDomainSaysSo(t *testing.T) {
+	e := newEnv(t)
+	c := e.openLink(t, "acme")
+	res, body := c.form("/setup/domains", url.Values{"domain": {"acme.example"}})
+	if res.StatusCode != 200 || !strings.Contains(body, "acme.example is already verified") || strings.Contains(body, "Claimed acme.example") {
+		t.Fatalf("claiming a verified domain: %d %s", res.StatusCode, body)
+	}
+	var ev []setup.AuditEvent
+	c.json("GET", "/setup/api/audit", nil, 200, &ev)
+	if len(ev) == 0 || ev[0].Action != "domain.claim" || !strings.HasPrefix(ev[0].Detail, "verified: ") {
+		t.Fatalf("audit %+v, want domain.claim with detail verified: ...", ev)
+	}
+	if d, _ := findDomain(t, c, "acme.example"); d.State != domains.Verified {
+		t.Fatalf("the claim changed the verified domain: %+v", d)
+	}
+}
+
+// A domain an operator moved to another organisation is failed for its
+// former holder; Verify now does not claim it simply ran out of time.
+func TestDomainsVerifyAfterTransferNamesTheTransfer(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.dom.Transfer(t.Context(), "globex", "acme.example", domains.Override{Operator: "ops", Reason: "ticket 9"}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.openLink(t, "acme")
+	var body setup.APIError
+	c.json("POST", "/setup/api/domains/acme.example/verify", nil, http.StatusConflict, &body)
+	if !strings.Contains(body.Error, "moved to another organisation") || strings.Contains(body.Error, "globex") {
+		t.Fatalf("verify after a transfer: %q", body.Error)
+	}
+}
+
+// A routing domain written in Unicode is matched against its verified
+// record, which holds the ASCII form.
+func TestConnectionRoutingDomainInUnicodeIsMatched(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.dom.VerifyManually(t.Context(), "acme", "bücher.example", domains.Override{Operator: "ops", Reason: "fixture"}); err != nil {
+		t.Fatal(err)
+	}
+	idp := ssotest.NewSAMLIdP(ssotest.SAMLUser{NameID: "ada@acme.example"})
+	t.Cleanup(idp.Close)
+	c := e.openLink(t, "acme")
+	in := map[string]any{"id": "okta", "kind": "saml", "domains": []string{"Bücher.example"},
+		"parameters": map[string]any{"metadataUrl": idp.URL + "/metadata"}}
+	var res setup.SaveResult
+	c.json("POST", "/setup/api/connections", in, 201, &res)
+	if len(res.Connection.Warnings) != 0 {
+		t.Fatalf("warnings %+v for a verified domain", res.Connection.Warnings)
+	}
+}
