@@ -146,7 +146,7 @@ func (h *Handler) domainViews(ctx context.Context, tenant string) ([]DomainView,
 func (h *Handler) claimDomain(ctx context.Context, s session, name string) (DomainView, error) {
 	d, err := h.cfg.Domains.Claim(ctx, s.tenant, name)
 	if errors.Is(err, domains.ErrConflict) {
-		h.auditDomain(ctx, s, "domain.conflict", name, "refused: verified by another organisation")
+		h.auditDomain(ctx, s, "domain.conflict", conflictName(err, name), "refused: verified by another organisation")
 	}
 	if err != nil {
 		return DomainView{}, err
@@ -169,7 +169,7 @@ func (h *Handler) verifyDomain(ctx context.Context, s session, name string) (Ver
 		h.auditDomain(ctx, s, "domain.verify", d.Name, "not verified: "+res.Result)
 		return res, nil
 	case errors.Is(err, domains.ErrConflict):
-		h.auditDomain(ctx, s, "domain.conflict", name, "refused: verified by another organisation")
+		h.auditDomain(ctx, s, "domain.conflict", conflictName(err, name), "refused: verified by another organisation")
 		return VerifyResult{}, err
 	case err != nil:
 		return VerifyResult{}, err
@@ -190,6 +190,16 @@ func (h *Handler) setSubdomains(ctx context.Context, s session, name string, inc
 	}
 	h.auditDomain(ctx, s, "domain.subdomains", d.Name, detail)
 	return h.domainView(d), nil
+}
+
+// conflictName is the canonical name a conflict is about, or the name as
+// typed when the error does not carry it.
+func conflictName(err error, typed string) string {
+	var ce *domains.ConflictError
+	if errors.As(err, &ce) && ce.Name != "" {
+		return ce.Name
+	}
+	return typed
 }
 
 func (h *Handler) auditDomain(ctx context.Context, s session, action, domain, detail string) {

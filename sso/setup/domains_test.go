@@ -160,7 +160,7 @@ func TestDomainsConflictDoesNotNameTheHolder(t *testing.T) {
 	}
 	c := e.openLink(t, "beta")
 	var body setup.APIError
-	text := c.json("POST", "/setup/api/domains", setup.DomainInput{Domain: "shared.example"}, http.StatusConflict, &body)
+	text := c.json("POST", "/setup/api/domains", setup.DomainInput{Domain: "Shared.Example."}, http.StatusConflict, &body)
 	if !strings.Contains(body.Error, "verified by another organisation") || strings.Contains(text, "globex") {
 		t.Fatalf("conflict answer %s: must refuse without naming the holder", text)
 	}
