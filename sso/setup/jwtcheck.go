@@ -118,9 +118,10 @@ func checkError(err error, margin time.Duration) string {
 		rule, hint = "algorithm", `sign with HS256 ("alg":"HS256"); unsigned ("none") and public-key (RS256) tokens are refused`
 	case errors.Is(err, jwtsso.ErrUnknownKey), errors.Is(err, jwtsso.ErrBadSignature):
 		rule, hint = "signature", "the token is not signed with this connection's SSO key: sign header.payload with HMAC-SHA256 keyed with the SSO key string exactly as it was shown"
-	case errors.Is(err, jwtsso.ErrStale), errors.Is(err, jwtsso.ErrIssuedInFuture),
-		errors.Is(err, jwtsso.ErrExpired), errors.Is(err, jwtsso.ErrNotYetValid):
+	case errors.Is(err, jwtsso.ErrStale), errors.Is(err, jwtsso.ErrIssuedInFuture):
 		rule, hint = "time window", fmt.Sprintf("iat must lie within %s of this server's clock: sign the token just before redirecting, keep the script's clock synchronised, and paste a fresh token", margin)
+	case errors.Is(err, jwtsso.ErrExpired), errors.Is(err, jwtsso.ErrNotYetValid):
+		rule, hint = "time window", "the token's exp or nbf excludes this server's current time: set exp a few minutes after iat (or leave it out), nbf at or before iat, and paste a fresh token"
 	case errors.Is(err, jwtsso.ErrMissingClaim), errors.Is(err, jwtsso.ErrIssuer), errors.Is(err, jwtsso.ErrAudience):
 		rule, hint = "claims", "the token needs iat (seconds since 1970), jti (unique per token) and email"
 	case errors.Is(err, jwtsso.ErrInvalidEmail):

@@ -138,9 +138,9 @@ func TestJWTCheckRefusesBadTokens(t *testing.T) {
 		want  string
 	}{
 		{name: "wrong key", knob: func(p *ssotest.JWTPartner) { p.WrongKey = true }, want: "signature: "},
-		{name: "stale iat", knob: func(p *ssotest.JWTPartner) { p.IssuedAt = -2 * time.Minute }, want: "time window: "},
+		{name: "stale iat", knob: func(p *ssotest.JWTPartner) { p.IssuedAt = -2 * time.Minute }, want: "time window: iat must lie"},
 		{name: "iat in the future", knob: func(p *ssotest.JWTPartner) { p.IssuedAt = 5 * time.Minute }, want: "time window: "},
-		{name: "expired", knob: func(p *ssotest.JWTPartner) { p.ExpiresIn = -time.Second }, want: "time window: "},
+		{name: "expired", knob: func(p *ssotest.JWTPartner) { p.ExpiresIn = -time.Second }, want: "time window: the token's exp or nbf"},
 		{name: "alg none", knob: func(p *ssotest.JWTPartner) { p.Algorithm = "none" }, want: "algorithm: "},
 		{name: "HS512 instead of HS256", knob: func(p *ssotest.JWTPartner) { p.Algorithm = "HS512" }, want: "algorithm: "},
 		{name: "no jti", knob: func(p *ssotest.JWTPartner) { p.OmitJTI = true }, want: "claims: "},
