@@ -1,12 +1,10 @@
 package setup_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -24,16 +22,7 @@ var (
 // vendor's SingleIAM, applies to the sso handler's password policy over
 // the same database and is in the store's audit log with the actor.
 func TestBreakGlassOnSQLite(t *testing.T) {
-	ring, err := sqlstore.NewKeyRing(sqlstore.Key{ID: "k1", Secret: bytes.Repeat([]byte{9}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := sqlstore.Open(context.Background(), sqlstore.Config{Dialect: sqlstore.SQLite,
-		DSN: filepath.Join(t.TempDir(), "ssokit.db"), Keys: ring})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := openSQLite(t)
 	if err := store.SetTenant(context.Background(), "acme", sqlstore.TenantSettings{SingleIAM: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -41,6 +30,7 @@ func TestBreakGlassOnSQLite(t *testing.T) {
 	mux := http.NewServeMux()
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
+	var err error
 	e.sso, err = sso.New(sso.Config{BaseURL: e.srv.URL + "/sso", StateKey: linkKey, Store: store, Users: sso.NewMemoryUsers(),
 		Sessions: sso.SessionFunc(func(http.ResponseWriter, *http.Request, *sso.Result) error { return nil })})
 	if err != nil {

@@ -25,20 +25,12 @@ var (
 // Setup on SQLite: saves, conflicts, deletes, and the store's own audit
 // log names the setup actor.
 func TestSetupOnSQLite(t *testing.T) {
-	ring, err := sqlstore.NewKeyRing(sqlstore.Key{ID: "k1", Secret: bytes.Repeat([]byte{9}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := sqlstore.Open(context.Background(), sqlstore.Config{Dialect: sqlstore.SQLite,
-		DSN: filepath.Join(t.TempDir(), "ssokit.db"), Keys: ring})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := openSQLite(t)
 	e := &env{now: t0}
 	mux := http.NewServeMux()
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
+	var err error
 	e.setup, err = setup.New(setup.Config{BaseURL: e.srv.URL + "/setup", SSOBaseURL: e.srv.URL + "/sso",
 		Store: store, LinkKey: linkKey, InsecureCookies: true, ActorContext: sqlstore.ContextWithActor,
 		Actor: func(*http.Request) string { return "it-admin@acme.example" }})
@@ -77,3 +69,19 @@ func TestSetupOnSQLite(t *testing.T) {
 
 // The in-memory store deletes too, so the setup pages offer delete on it.
 var _ setup.Deleter = (*sso.MemoryStore)(nil)
+
+// openSQLite opens a fresh SQLite store in the test's directory.
+func openSQLite(t *testing.T) *sqlstore.Store {
+	t.Helper()
+	ring, err := sqlstore.NewKeyRing(sqlstore.Key{ID: "k1", Secret: bytes.Repeat([]byte{9}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := sqlstore.Open(context.Background(), sqlstore.Config{Dialect: sqlstore.SQLite,
+		DSN: filepath.Join(t.TempDir(), "ssokit.db"), Keys: ring})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	return store
+}
