@@ -138,46 +138,50 @@ func (h *Handler) connectionKey(tenant, id, purpose string) ([]byte, error) {
 }
 
 func (h *Handler) newRP(tenant string, c *Connection) (*oidc.RP, error) {
-	p := &c.Parameters
 	key, err := h.connectionKey(tenant, c.ID, "oidc state")
 	if err != nil {
 		return nil, err
 	}
-	cfg := oidc.Config{
-		Issuer:        p.DiscoveryEndpoint,
-		ClientID:      p.ClientID,
-		RedirectURL:   h.callbackURL(tenant, c.ID),
-		Scopes:        p.Scopes,
-		CustomScopes:  p.CustomScopes,
-		OfflineAccess: p.OfflineAccess,
-		FetchUserInfo: p.FetchUserInfo,
-		TenantID:      p.TenantID,
-		HostedDomain:  p.HostedDomain,
-		StateKey:      key,
-		ReplayCache:   h.cfg.ReplayCache,
-		HTTPClient:    h.cfg.HTTPClient,
-		Now:           h.cfg.Now,
-		Rand:          h.cfg.Rand,
+	cfg, err := OIDCConfig(c, h.cfg.Secrets)
+	if err != nil {
+		return nil, err
 	}
+	cfg.RedirectURL, cfg.StateKey, cfg.ReplayCache = h.callbackURL(tenant, c.ID), key, h.cfg.ReplayCache
+	cfg.HTTPClient, cfg.Now, cfg.Rand = h.cfg.HTTPClient, h.cfg.Now, h.cfg.Rand
+	return oidc.New(cfg)
+}
+
+// OIDCConfig is the oidc configuration an OpenID Connect connection's
+// logins use: issuer, client, scopes, tenant pins (tid, hd) and client
+// authentication, with the client secret or private key resolved through
+// secrets. The caller adds the redirect URL, state key, replay cache,
+// HTTP client, clock and randomness. The handler builds its relying
+// parties from it, and so does the setup package's test login, so both
+// judge a login by the same rules.
+func OIDCConfig(c *Connection, secrets Secrets) (oidc.Config, error) {
+	p := &c.Parameters
+	cfg := oidc.Config{Issuer: p.DiscoveryEndpoint, ClientID: p.ClientID, Scopes: p.Scopes,
+		CustomScopes: p.CustomScopes, OfflineAccess: p.OfflineAccess, FetchUserInfo: p.FetchUserInfo,
+		TenantID: p.TenantID, HostedDomain: p.HostedDomain}
+	var err error
 	switch p.AuthMethod {
 	case "client_secret_post":
 		cfg.AuthMethod = oidc.ClientSecretPost
 	case "private_key_jwt":
 		cfg.AuthMethod = oidc.PrivateKeyJWT
-		pem, err := h.cfg.Secrets.Resolve(p.PrivateKey)
+		pem, err := secrets.Resolve(p.PrivateKey)
 		if err != nil {
-			return nil, err
+			return oidc.Config{}, err
 		}
 		if cfg.PrivateKey, cfg.Certificate, err = oidc.ParsePrivateKey([]byte(pem), ""); err != nil {
-			return nil, err
+			return oidc.Config{}, err
 		}
+		return cfg, nil
 	}
-	if cfg.AuthMethod != oidc.PrivateKeyJWT {
-		if cfg.ClientSecret, err = h.cfg.Secrets.Resolve(p.ClientSecret); err != nil {
-			return nil, err
-		}
+	if cfg.ClientSecret, err = secrets.Resolve(p.ClientSecret); err != nil {
+		return oidc.Config{}, err
 	}
-	return oidc.New(cfg)
+	return cfg, nil
 }
 
 // callbackURL is the OIDC redirect URL of a connection.

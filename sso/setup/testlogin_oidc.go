@@ -20,31 +20,13 @@ func (h *Handler) testCallbackURL() string { return h.base + "/test/oidc/callbac
 // ({BaseURL}/test/oidc/callback, registered at the IdP next to the sso
 // one) and a state key of its own.
 func (h *Handler) testRP(tenant string, c *sso.Connection) (*oidc.RP, error) {
-	p := &c.Parameters
-	cfg := oidc.Config{Issuer: p.DiscoveryEndpoint, ClientID: p.ClientID, RedirectURL: h.testCallbackURL(),
-		Scopes: p.Scopes, CustomScopes: p.CustomScopes, FetchUserInfo: p.FetchUserInfo, TenantID: p.TenantID,
-		HostedDomain: p.HostedDomain, StateKey: h.mac("oidc-test-state", tenant+"\x00"+c.ID),
-		HTTPClient: h.cfg.HTTPClient, Now: h.cfg.Now, Rand: h.cfg.Rand}
-	switch p.AuthMethod {
-	case "client_secret_post":
-		cfg.AuthMethod = oidc.ClientSecretPost
-	case "private_key_jwt":
-		cfg.AuthMethod = oidc.PrivateKeyJWT
-		pem, err := h.cfg.Secrets.Resolve(p.PrivateKey)
-		if err != nil {
-			return nil, err
-		}
-		if cfg.PrivateKey, cfg.Certificate, err = oidc.ParsePrivateKey([]byte(pem), ""); err != nil {
-			return nil, err
-		}
+	cfg, err := sso.OIDCConfig(c, h.cfg.Secrets)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.AuthMethod != oidc.PrivateKeyJWT {
-		secret, err := h.cfg.Secrets.Resolve(p.ClientSecret)
-		if err != nil {
-			return nil, err
-		}
-		cfg.ClientSecret = secret
-	}
+	cfg.OfflineAccess = false // a test login keeps no refresh token
+	cfg.RedirectURL, cfg.StateKey = h.testCallbackURL(), h.mac("oidc-test-state", tenant+"\x00"+c.ID)
+	cfg.HTTPClient, cfg.Now, cfg.Rand = h.cfg.HTTPClient, h.cfg.Now, h.cfg.Rand
 	return oidc.New(cfg)
 }
 
