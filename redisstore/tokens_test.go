@@ -1,7 +1,6 @@
 package redisstore_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -25,23 +24,6 @@ func rec(uid string, next time.Time, sealed string) groupsync.TokenRecord {
 		UserID: uid, Connection: "okta-" + uid, Mode: groupsync.ModeStrict,
 		Sealed: []byte(sealed), NextAt: next, Failures: 2,
 	}
-}
-
-func claimIDs(t *testing.T, s groupsync.TokenStore, now, lease time.Time, limit int) []groupsync.TokenRecord {
-	t.Helper()
-	got, err := s.Claim(context.Background(), now, lease, limit)
-	if err != nil {
-		t.Fatalf("Claim: %v", err)
-	}
-	return got
-}
-
-func users(recs []groupsync.TokenRecord) string {
-	var b bytes.Buffer
-	for _, r := range recs {
-		fmt.Fprintf(&b, "%s ", r.UserID)
-	}
-	return b.String()
 }
 
 func TestTokenStoreConformanceMemory(t *testing.T) {
@@ -113,13 +95,13 @@ func TestTokenNamespacing(t *testing.T) {
 	a := newStore(t, redisstore.Config{Addr: srv.Addr(), Prefix: "dep-a:"})
 	b := newStore(t, redisstore.Config{Addr: srv.Addr(), Prefix: "dep-b:"})
 	_ = a.Put(ctx, rec("u", t0, "s"))
-	if got := claimIDs(t, b, t0, t0.Add(time.Hour), 10); len(got) != 0 {
-		t.Fatalf("dep-b claimed dep-a's record: %s", users(got))
+	if got := groupsynctest.Claim(t, b, t0, t0.Add(time.Hour), 10); len(got) != 0 {
+		t.Fatalf("dep-b claimed dep-a's record: %s", groupsynctest.UserIDs(got))
 	}
 	if err := b.Remove(ctx, "u", []byte("s")); !errors.Is(err, groupsync.ErrTokenNotFound) {
 		t.Fatalf("dep-b removed dep-a's record: %v", err)
 	}
-	if got := claimIDs(t, a, t0, t0.Add(time.Hour), 10); len(got) != 1 {
-		t.Fatalf("dep-a lost its record: %s", users(got))
+	if got := groupsynctest.Claim(t, a, t0, t0.Add(time.Hour), 10); len(got) != 1 {
+		t.Fatalf("dep-a lost its record: %s", groupsynctest.UserIDs(got))
 	}
 }

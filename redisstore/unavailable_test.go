@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ssokit/ssokit/groupsync"
+	"github.com/ssokit/ssokit/groupsync/groupsynctest"
 	"github.com/ssokit/ssokit/internal/redistest"
 	"github.com/ssokit/ssokit/redisstore"
 )
@@ -105,8 +106,8 @@ func TestRedisDownFailsClosedAndRecovers(t *testing.T) {
 	if err := s.Replace(ctx, []byte("a"), rec("u", t0, "b")); err != nil {
 		t.Fatalf("Replace after restart: %v", err)
 	}
-	if got := claimIDs(t, s, t0, t0.Add(time.Hour), 10); len(got) != 1 {
-		t.Fatalf("Claim after restart: %s", users(got))
+	if got := groupsynctest.Claim(t, s, t0, t0.Add(time.Hour), 10); len(got) != 1 {
+		t.Fatalf("Claim after restart: %s", groupsynctest.UserIDs(got))
 	}
 }
 

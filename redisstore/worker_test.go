@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ssokit/ssokit/groupsync"
+	"github.com/ssokit/ssokit/groupsync/groupsynctest"
 	"github.com/ssokit/ssokit/internal/redistest"
 	"github.com/ssokit/ssokit/redisstore"
 )
@@ -107,7 +108,7 @@ func TestTwoWorkersShareTheLease(t *testing.T) {
 			t.Fatalf("%s refreshed %d times, want once", uid, c)
 		}
 	}
-	later := claimIDs(t, s1, t0.Add(time.Hour), t0.Add(2*time.Hour), n+1)
+	later := groupsynctest.Claim(t, s1, t0.Add(time.Hour), t0.Add(2*time.Hour), n+1)
 	if len(later) != n {
 		t.Fatalf("%d records left, want %d", len(later), n)
 	}

@@ -27,7 +27,9 @@ func sameRecord(a, b groupsync.TokenRecord) bool {
 		a.Failures == b.Failures && a.Revoked == b.Revoked
 }
 
-func claimIDs(t *testing.T, s groupsync.TokenStore, now, lease time.Time, limit int) []groupsync.TokenRecord {
+// Claim calls s.Claim and fails the test on an error: the records due at
+// now, leased until lease, at most limit.
+func Claim(t *testing.T, s groupsync.TokenStore, now, lease time.Time, limit int) []groupsync.TokenRecord {
 	t.Helper()
 	got, err := s.Claim(context.Background(), now, lease, limit)
 	if err != nil {
@@ -36,7 +38,9 @@ func claimIDs(t *testing.T, s groupsync.TokenStore, now, lease time.Time, limit 
 	return got
 }
 
-func users(recs []groupsync.TokenRecord) string {
+// UserIDs lists the records' user ids, space separated, for test
+// messages.
+func UserIDs(recs []groupsync.TokenRecord) string {
 	var b bytes.Buffer
 	for _, r := range recs {
 		fmt.Fprintf(&b, "%s ", r.UserID)
@@ -60,14 +64,14 @@ func TestTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		if err := s.Put(ctx, want); err != nil {
 			t.Fatal(err)
 		}
-		got := claimIDs(t, s, t0, t0.Add(time.Minute), 10)
+		got := Claim(t, s, t0, t0.Add(time.Minute), 10)
 		if len(got) != 1 || !sameRecord(got[0], want) {
 			t.Fatalf("Claim = %+v, want [%+v]", got, want)
 		}
-		if again := claimIDs(t, s, t0.Add(time.Minute-1), t0.Add(time.Hour), 10); len(again) != 0 {
-			t.Fatalf("leased record claimed again before lease end: %s", users(again))
+		if again := Claim(t, s, t0.Add(time.Minute-1), t0.Add(time.Hour), 10); len(again) != 0 {
+			t.Fatalf("leased record claimed again before lease end: %s", UserIDs(again))
 		}
-		after := claimIDs(t, s, t0.Add(time.Minute), t0.Add(time.Hour), 10)
+		after := Claim(t, s, t0.Add(time.Minute), t0.Add(time.Hour), 10)
 		want.NextAt = t0.Add(time.Minute)
 		if len(after) != 1 || !sameRecord(after[0], want) {
 			t.Fatalf("Claim at lease end = %+v, want [%+v]", after, want)
@@ -77,7 +81,7 @@ func TestTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		s := open(t)
 		_ = s.Put(ctx, rec("early", t0, "a"))
 		_ = s.Put(ctx, rec("late", t0.Add(time.Nanosecond), "b"))
-		if got := users(claimIDs(t, s, t0, t0.Add(time.Hour), 10)); got != "early " {
+		if got := UserIDs(Claim(t, s, t0, t0.Add(time.Hour), 10)); got != "early " {
 			t.Fatalf("claimed %q, want only early", got)
 		}
 	})
@@ -86,20 +90,20 @@ func TestTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		for i, uid := range []string{"c", "a", "d", "b"} {
 			_ = s.Put(ctx, rec(uid, t0.Add(-time.Duration(i)*time.Second), "x"))
 		}
-		if got := users(claimIDs(t, s, t0, t0.Add(time.Hour), 3)); got != "b d a " {
+		if got := UserIDs(Claim(t, s, t0, t0.Add(time.Hour), 3)); got != "b d a " {
 			t.Fatalf("claimed %q, want %q", got, "b d a ")
 		}
-		if got := users(claimIDs(t, s, t0, t0.Add(time.Hour), 3)); got != "c " {
+		if got := UserIDs(Claim(t, s, t0, t0.Add(time.Hour), 3)); got != "c " {
 			t.Fatalf("second claim %q, want %q", got, "c ")
 		}
-		if got := claimIDs(t, s, t0.Add(2*time.Hour), t0.Add(3*time.Hour), 0); len(got) != 0 {
-			t.Fatalf("limit 0 claimed %s", users(got))
+		if got := Claim(t, s, t0.Add(2*time.Hour), t0.Add(3*time.Hour), 0); len(got) != 0 {
+			t.Fatalf("limit 0 claimed %s", UserIDs(got))
 		}
 	})
 	t.Run("zero NextAt is due", func(t *testing.T) {
 		s := open(t)
 		_ = s.Put(ctx, rec("z", time.Time{}, "x"))
-		got := claimIDs(t, s, t0, t0.Add(time.Hour), 10)
+		got := Claim(t, s, t0, t0.Add(time.Hour), 10)
 		if len(got) != 1 || !got[0].NextAt.IsZero() {
 			t.Fatalf("Claim = %+v, want z with zero NextAt", got)
 		}
@@ -108,10 +112,10 @@ func TestTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		s := open(t)
 		_ = s.Put(ctx, rec("u", t0, "old"))
 		_ = s.Put(ctx, rec("u", t0.Add(time.Hour), "new"))
-		if got := claimIDs(t, s, t0, t0.Add(time.Minute), 10); len(got) != 0 {
-			t.Fatalf("old schedule still claimable: %s", users(got))
+		if got := Claim(t, s, t0, t0.Add(time.Minute), 10); len(got) != 0 {
+			t.Fatalf("old schedule still claimable: %s", UserIDs(got))
 		}
-		got := claimIDs(t, s, t0.Add(time.Hour), t0.Add(2*time.Hour), 10)
+		got := Claim(t, s, t0.Add(time.Hour), t0.Add(2*time.Hour), 10)
 		if len(got) != 1 || string(got[0].Sealed) != "new" {
 			t.Fatalf("Claim = %+v, want the new record once", got)
 		}
@@ -121,7 +125,7 @@ func TestTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		r := rec("c", t0, "sealed")
 		_ = s.Put(ctx, r)
 		for i, now := range []time.Time{t0, t0.Add(time.Minute), t0.Add(2 * time.Minute)} {
-			got := claimIDs(t, s, now, now.Add(time.Minute), 10)
+			got := Claim(t, s, now, now.Add(time.Minute), 10)
 			if len(got) != 1 || got[0].ClaimCount != i+1 {
 				t.Fatalf("claim %d = %+v, want Claims %d", i+1, got, i+1)
 			}
@@ -130,12 +134,12 @@ func TestTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		if err := s.Replace(ctx, []byte("sealed"), r); err != nil {
 			t.Fatal(err)
 		}
-		if got := claimIDs(t, s, t0.Add(time.Hour), t0.Add(2*time.Hour), 10); len(got) != 1 || got[0].ClaimCount != 1 {
+		if got := Claim(t, s, t0.Add(time.Hour), t0.Add(2*time.Hour), 10); len(got) != 1 || got[0].ClaimCount != 1 {
 			t.Fatalf("claim after replace = %+v, want Claims 1", got)
 		}
 		r.NextAt, r.ClaimCount = t0.Add(3*time.Hour), 5
 		_ = s.Put(ctx, r)
-		if got := claimIDs(t, s, t0.Add(3*time.Hour), t0.Add(4*time.Hour), 10); len(got) != 1 || got[0].ClaimCount != 6 {
+		if got := Claim(t, s, t0.Add(3*time.Hour), t0.Add(4*time.Hour), 10); len(got) != 1 || got[0].ClaimCount != 6 {
 			t.Fatalf("claim after put with Claims 5 = %+v, want Claims 6", got)
 		}
 		if err := s.Remove(ctx, "c", []byte("sealed")); err != nil {
@@ -143,7 +147,7 @@ func TestTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		}
 		r.NextAt, r.ClaimCount = t0, 0
 		_ = s.Put(ctx, r)
-		if got := claimIDs(t, s, t0, t0.Add(time.Minute), 10); len(got) != 1 || got[0].ClaimCount != 1 {
+		if got := Claim(t, s, t0, t0.Add(time.Minute), 10); len(got) != 1 || got[0].ClaimCount != 1 {
 			t.Fatalf("claim after remove and put = %+v, want Claims 1", got)
 		}
 	})
@@ -164,10 +168,10 @@ func TestTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		if err := s.Replace(ctx, []byte("v1"), rec("u", t0, "v3")); !errors.Is(err, groupsync.ErrTokenConflict) {
 			t.Fatalf("second replace with the same old: %v, want ErrTokenConflict", err)
 		}
-		if got := claimIDs(t, s, t0, t0.Add(time.Minute), 10); len(got) != 0 {
-			t.Fatalf("replace kept the old schedule: %s", users(got))
+		if got := Claim(t, s, t0, t0.Add(time.Minute), 10); len(got) != 0 {
+			t.Fatalf("replace kept the old schedule: %s", UserIDs(got))
 		}
-		got := claimIDs(t, s, t0.Add(time.Hour), t0.Add(2*time.Hour), 10)
+		got := Claim(t, s, t0.Add(time.Hour), t0.Add(2*time.Hour), 10)
 		if len(got) != 1 || !sameRecord(got[0], next) {
 			t.Fatalf("Claim = %+v, want [%+v]", got, next)
 		}
@@ -184,8 +188,8 @@ func TestTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		if err := s.Remove(ctx, "u", []byte("v1")); err != nil {
 			t.Fatalf("remove current: %v", err)
 		}
-		if got := claimIDs(t, s, t0.Add(time.Hour), t0.Add(2*time.Hour), 10); len(got) != 0 {
-			t.Fatalf("removed record claimed: %s", users(got))
+		if got := Claim(t, s, t0.Add(time.Hour), t0.Add(2*time.Hour), 10); len(got) != 0 {
+			t.Fatalf("removed record claimed: %s", UserIDs(got))
 		}
 		if err := s.Replace(ctx, []byte("v1"), rec("u", t0, "v2")); !errors.Is(err, groupsync.ErrTokenNotFound) {
 			t.Fatalf("replace after remove: %v, want ErrTokenNotFound", err)
@@ -196,7 +200,7 @@ func TestTokenStore(t *testing.T, open func(t *testing.T) groupsync.TokenStore) 
 		sealed := "\x00\xff:{}\n" + string(bytes.Repeat([]byte{0x80}, 300))
 		want := rec("user:with:colons/ü\x00", t0, sealed)
 		_ = s.Put(ctx, want)
-		got := claimIDs(t, s, t0, t0.Add(time.Hour), 10)
+		got := Claim(t, s, t0, t0.Add(time.Hour), 10)
 		if len(got) != 1 || !sameRecord(got[0], want) {
 			t.Fatalf("Claim = %+v, want [%+v]", got, want)
 		}
