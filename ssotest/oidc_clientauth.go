@@ -99,3 +99,21 @@ func oidcCheckThumbprint(raw []byte, c OIDCClient) error {
 	}
 	return nil
 }
+
+// formClient reads a bounded form body and authenticates the client of a
+// token or revocation request; on failure it has answered (400 or 401
+// with a Basic challenge for realm) and reports false.
+func (p *OIDCProvider) formClient(w http.ResponseWriter, r *http.Request, realm string) (OIDCClient, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, oidcMaxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		oidcOauthError(w, http.StatusBadRequest, "invalid_request", "unreadable form")
+		return OIDCClient{}, false
+	}
+	c, err := p.authenticateClient(r)
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Basic realm="`+realm+`"`)
+		oidcOauthError(w, http.StatusUnauthorized, "invalid_client", err.Error())
+		return OIDCClient{}, false
+	}
+	return c, true
+}

@@ -17,15 +17,8 @@ import (
 // token is looked up among all kinds whatever it says, and an unknown hint
 // is ignored (section 2.1).
 func (p *OIDCProvider) revoke(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, oidcMaxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		oidcOauthError(w, http.StatusBadRequest, "invalid_request", "unreadable form")
-		return
-	}
-	c, err := p.authenticateClient(r)
-	if err != nil {
-		w.Header().Set("WWW-Authenticate", `Basic realm="revoke"`)
-		oidcOauthError(w, http.StatusUnauthorized, "invalid_client", err.Error())
+	c, ok := p.formClient(w, r, "revoke")
+	if !ok {
 		return
 	}
 	token := r.PostForm.Get("token")

@@ -12,15 +12,8 @@ const oidcMaxFormBytes = 64 << 10
 
 // token serves the authorization_code and refresh_token grants.
 func (p *OIDCProvider) token(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, oidcMaxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		oidcOauthError(w, http.StatusBadRequest, "invalid_request", "unreadable form")
-		return
-	}
-	c, err := p.authenticateClient(r)
-	if err != nil {
-		w.Header().Set("WWW-Authenticate", `Basic realm="token"`)
-		oidcOauthError(w, http.StatusUnauthorized, "invalid_client", err.Error())
+	c, ok := p.formClient(w, r, "token")
+	if !ok {
 		return
 	}
 	switch r.PostForm.Get("grant_type") {
