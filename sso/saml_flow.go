@@ -32,24 +32,28 @@ type samlState struct {
 // samlSP builds the service provider of a SAML connection. Fetching
 // metadata from a URL is the only I/O, done once per connection version.
 func (h *Handler) samlSP(ctx context.Context, tenant string, c *Connection) (*saml.ServiceProvider, error) {
-	p := &c.Parameters
-	var (
-		idp *saml.IdP
-		err error
-	)
-	switch {
-	case p.MetadataXML != "":
-		idp, err = saml.ParseIdPMetadata([]byte(p.MetadataXML))
-	case p.MetadataURL != "":
-		idp, err = saml.FetchIdPMetadata(ctx, h.cfg.HTTPClient, p.MetadataURL)
-	default:
-		idp, err = saml.IdPFromSettings(p.IdPIssuer, p.SSOURL, p.Certificate)
-	}
+	idp, err := SAMLIdP(ctx, c, h.cfg.HTTPClient)
 	if err != nil {
 		return nil, err
 	}
 	return saml.New(saml.Config{EntityID: h.samlEntityID(tenant), ACSURL: h.samlACSURL(tenant), IdP: idp,
 		ReplayCache: h.cfg.ReplayCache, Now: h.cfg.Now, Rand: h.cfg.Rand})
+}
+
+// SAMLIdP reads a SAML connection's identity provider from where its
+// parameters say: metadata XML, else the metadata URL (fetched with
+// client), else issuer, SSO URL and certificate. The handler's logins and
+// the setup package's test logins and certificate warnings all read it
+// here, so they agree on which settings win.
+func SAMLIdP(ctx context.Context, c *Connection, client *http.Client) (*saml.IdP, error) {
+	p := &c.Parameters
+	switch {
+	case p.MetadataXML != "":
+		return saml.ParseIdPMetadata([]byte(p.MetadataXML))
+	case p.MetadataURL != "":
+		return saml.FetchIdPMetadata(ctx, client, p.MetadataURL)
+	}
+	return saml.IdPFromSettings(p.IdPIssuer, p.SSOURL, p.Certificate)
 }
 
 func (h *Handler) samlEntityID(tenant string) string {

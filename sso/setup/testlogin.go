@@ -73,17 +73,7 @@ func (h *Handler) testACSURL() string { return h.base + "/test/saml/acs" }
 // testSP builds a SAML SP for the connection with setup's ACS and the sso
 // entity ID, so the IdP application is the same one.
 func (h *Handler) testSP(ctx context.Context, tenant string, c *sso.Connection) (*saml.ServiceProvider, error) {
-	p := c.Parameters
-	var idp *saml.IdP
-	var err error
-	switch {
-	case p.MetadataXML != "":
-		idp, err = saml.ParseIdPMetadata([]byte(p.MetadataXML))
-	case p.MetadataURL != "":
-		idp, err = saml.FetchIdPMetadata(ctx, h.cfg.HTTPClient, p.MetadataURL)
-	default:
-		idp, err = saml.IdPFromSettings(p.IdPIssuer, p.SSOURL, p.Certificate)
-	}
+	idp, err := sso.SAMLIdP(ctx, c, h.cfg.HTTPClient)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/ssokit/ssokit/saml"
 	"github.com/ssokit/ssokit/sso"
 )
 
@@ -48,25 +47,17 @@ func (h *Handler) warnings(ctx context.Context, c sso.Connection) []Warning {
 	if c.Kind != sso.KindSAML {
 		return nil
 	}
-	p := c.Parameters
-	var (
-		idp   *saml.IdP
-		err   error
-		field string
-	)
+	field := "parameters.certificate"
 	switch {
-	case p.MetadataXML != "":
+	case c.Parameters.MetadataXML != "":
 		field = "parameters.metadataXml"
-		idp, err = saml.ParseIdPMetadata([]byte(p.MetadataXML))
-	case p.MetadataURL != "":
+	case c.Parameters.MetadataURL != "":
 		field = "parameters.metadataUrl"
-		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
-		idp, err = saml.FetchIdPMetadata(ctx, h.cfg.HTTPClient, p.MetadataURL)
-	default:
-		field = "parameters.certificate"
-		idp, err = saml.IdPFromSettings(p.IdPIssuer, p.SSOURL, p.Certificate)
 	}
+	idp, err := sso.SAMLIdP(ctx, &c, h.cfg.HTTPClient)
 	if err != nil {
 		return []Warning{{Field: field, Message: "cannot read the identity provider's settings: " + err.Error()}}
 	}
