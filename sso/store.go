@@ -91,32 +91,26 @@ func (s *MemoryStore) Connection(_ context.Context, slug, id string) (*Connectio
 // The tenant, with the change, is validated first.
 func (s *MemoryStore) Put(_ context.Context, slug string, c Connection) (int64, error) {
 	c.normalize()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.tenants[slug]
-	if t == nil {
-		t = &Tenant{Slug: slug}
-	} else {
-		t = cloneTenant(t)
-	}
-	i := slices.IndexFunc(t.Connections, func(x Connection) bool { return x.ID == c.ID })
-	var current int64
-	if i >= 0 {
-		current = t.Connections[i].Version
-	}
-	if c.Version != current {
-		return 0, ErrConflict
-	}
-	c.Version = current + 1
-	if i >= 0 {
-		t.Connections[i] = c
-	} else {
-		t.Connections = append(t.Connections, c)
-	}
-	if err := Validate([]Tenant{*t}, s.secrets); err != nil {
+	err := s.update(slug, func(t *Tenant) error {
+		i := slices.IndexFunc(t.Connections, func(x Connection) bool { return x.ID == c.ID })
+		var current int64
+		if i >= 0 {
+			current = t.Connections[i].Version
+		}
+		if c.Version != current {
+			return ErrConflict
+		}
+		c.Version = current + 1
+		if i >= 0 {
+			t.Connections[i] = c
+		} else {
+			t.Connections = append(t.Connections, c)
+		}
+		return nil
+	})
+	if err != nil {
 		return 0, err
 	}
-	s.tenants[slug] = t
 	return c.Version, nil
 }
 
@@ -126,6 +120,16 @@ func (s *MemoryStore) Put(_ context.Context, slug string, c Connection) (int64, 
 // change, since no connection does; [Handler.CheckPasswordLogin] reads
 // the setting on every password login, so it applies to the next one.
 func (s *MemoryStore) SetAllowBreakGlass(_ context.Context, slug string, allow bool) error {
+	return s.update(slug, func(t *Tenant) error {
+		t.AllowBreakGlass = allow
+		return nil
+	})
+}
+
+// update applies change to a copy of the tenant (a new one if missing),
+// validates the result and stores it only if change and validation
+// succeed.
+func (s *MemoryStore) update(slug string, change func(t *Tenant) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tenants[slug]
@@ -134,7 +138,9 @@ func (s *MemoryStore) SetAllowBreakGlass(_ context.Context, slug string, allow b
 	} else {
 		t = cloneTenant(t)
 	}
-	t.AllowBreakGlass = allow
+	if err := change(t); err != nil {
+		return err
+	}
 	if err := Validate([]Tenant{*t}, s.secrets); err != nil {
 		return err
 	}
